@@ -1,0 +1,30 @@
+package dev.headwise.model;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Embeddings and N blocks: HF {@code DistilBertModel} / {@code BertModel} without the pooler. */
+final class Encoder {
+    private final Embeddings embeddings;
+    private final List<Block> blocks = new ArrayList<>();
+
+    Encoder(ParamFactory p, ModelConfig c) {
+        Architecture a = c.architecture();
+        embeddings = new Embeddings(p, a.basePrefix + a.embeddings(), c);
+        for (int i = 0; i < c.numLayers(); i++) blocks.add(new Block(p, a.basePrefix + a.block(i), c));
+    }
+
+    /**
+     * ids: (B, T) int64; mask: (B, T) with 1 for real tokens; typeIds: (B, T) or null.
+     * Returns the last hidden state (B, T, H).
+     */
+    Tensor forward(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
+        Tensor keyMask = mask.to(torch.ScalarType.Bool).unsqueeze(1).unsqueeze(2);         // (B, 1, 1, T)
+        Tensor x = embeddings.forward(ids, typeIds, train);
+        for (Block b : blocks) x = b.forward(x, keyMask, train);
+        return x;
+    }
+}

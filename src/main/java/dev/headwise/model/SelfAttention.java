@@ -1,0 +1,41 @@
+package dev.headwise.model;
+
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/** Multi-head self-attention through {@code scaled_dot_product_attention}, padding keys masked out. */
+final class SelfAttention {
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
+    private final Linear out;
+    private final int heads;
+    private final double dropout;
+
+    SelfAttention(ParamFactory p, String prefix, Architecture.BlockNames n, ModelConfig c) {
+        int h = c.hiddenSize();
+        query = p.linear(prefix + n.query(), h, h);
+        key = p.linear(prefix + n.key(), h, h);
+        value = p.linear(prefix + n.value(), h, h);
+        out = p.linear(prefix + n.attentionOut(), h, h);
+        heads = c.numHeads();
+        dropout = c.attentionDropout();
+    }
+
+    /** x: (B, T, H); keyMask: (B, 1, 1, T) bool, true where a token may be attended to. */
+    Tensor forward(Tensor x, Tensor keyMask, boolean train) {
+        long b = x.size(0), t = x.size(1), hidden = x.size(2);
+        Tensor q = splitHeads(query.forward(x), b, t);                                      // (B, nh, T, hd)
+        Tensor k = splitHeads(key.forward(x), b, t);
+        Tensor v = splitHeads(value.forward(x), b, t);
+        Tensor y = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(keyMask),
+                train ? dropout : 0.0, false, new DoubleOptional(), false);                  // (B, nh, T, hd)
+        return out.forward(y.transpose(1, 2).reshape(b, t, hidden));                          // (B, T, H)
+    }
+
+    private Tensor splitHeads(Tensor x, long b, long t) {
+        return x.view(b, t, heads, x.size(2) / heads).transpose(1, 2);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.headwise.model;
+
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A transformer encoder with a classification head: HF {@code DistilBertForSequenceClassification} or
+ * {@code BertForSequenceClassification}, extended to binary, multi-label and hierarchical label sets.
+ * Its parameters live in {@link #parameters()} under their HF checkpoint names.
+ */
+public final class TextClassifier {
+    private final ClassifierConfig config;
+    private final Encoder encoder;
+    private final ClassificationHead head;
+    private final Parameters parameters;
+    private final Device device;
+
+    private TextClassifier(ClassifierConfig config, Encoder encoder, ClassificationHead head, Parameters parameters,
+                           Device device) {
+        this.config = config;
+        this.encoder = encoder;
+        this.head = head;
+        this.parameters = parameters;
+        this.device = device;
+    }
+
+    /**
+     * A model with HF's from-scratch initialisation, drawn from libtorch's default generator (seed it
+     * with {@code torch.manual_seed} for reproducible weights). Call outside any {@code PointerScope}:
+     * the parameters live as long as the model.
+     */
+    public static TextClassifier create(ClassifierConfig config, Device device) {
+        return create(config, device, torch.ScalarType.Float);
+    }
+
+    /** As {@link #create(ClassifierConfig, Device)} with parameters of another dtype (float64 for gradient checks). */
+    public static TextClassifier create(ClassifierConfig config, Device device, torch.ScalarType dtype) {
+        ModelConfig c = config.model();
+        record Parts(Encoder encoder, ClassificationHead head) {}
+        var built = Parameters.build(p -> new Parts(new Encoder(p, c), new ClassificationHead(p, c, config.heads())),
+                c.architecture().basePrefix, device, dtype);
+        built.parameters().initialize(c.initializerRange(), c.padTokenId());
+        return new TextClassifier(config, built.model().encoder(), built.model().head(), built.parameters(), device);
+    }
+
+    public ClassifierConfig config() {
+        return config;
+    }
+
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Last hidden state (B, T, H). ids, mask, typeIds: (B, T) int64; typeIds may be null. */
+    public Tensor hidden(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
+        return encoder.forward(ids, mask, typeIds, train);
+    }
+
+    /** Classifier logits (B, numLogits). {@code train} switches dropout on. */
+    public Tensor logits(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
+        return head.forward(encoder.forward(ids, mask, typeIds, train), train);
+    }
+
+    /** True for the parameters of the shared encoder (embeddings, blocks, BERT pooler). */
+    public boolean isEncoderParameter(String name) {
+        return name.startsWith(config.model().architecture().basePrefix);
+    }
+}

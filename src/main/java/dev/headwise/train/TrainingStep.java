@@ -1,0 +1,45 @@
+package dev.headwise.train;
+
+import dev.headwise.model.Batch;
+import dev.headwise.model.Loss;
+import dev.headwise.model.TextClassifier;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Forward, backward and update for one model, loss and optimizer. Gradients accumulate in the flat
+ * gradient buffer across {@link #accumulate} calls until {@link #update} applies and clears them.
+ * Callers run each call inside a {@code PointerScope} so the step's temporaries are freed at once.
+ */
+public final class TrainingStep {
+    private final TextClassifier model;
+    private final Loss loss;
+    private final AdamW optimizer;
+    private final double maxGradNorm;
+
+    /** {@code maxGradNorm} <= 0 disables clipping. */
+    public TrainingStep(TextClassifier model, Loss loss, AdamW optimizer, double maxGradNorm) {
+        this.model = model;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.maxGradNorm = maxGradNorm;
+    }
+
+    /**
+     * Adds {@code weight} x this batch's loss gradient (weight 1/k for k accumulated batches) and returns
+     * the unweighted loss as a detached scalar tensor (reading it is a device sync; do it only to log).
+     */
+    public Tensor accumulate(Batch batch, double weight) {
+        Tensor l = loss.compute(model.logits(batch.ids(), batch.mask(), batch.typeIds(), true), batch.targets());
+        (weight == 1.0 ? l : l.mul(new Scalar(weight))).backward();
+        return l.detach();
+    }
+
+    /** Clips, applies one AdamW update at learning rate {@code lr}, clears the gradients. Returns the grad norm or null. */
+    public Tensor update(double lr) {
+        Tensor norm = maxGradNorm > 0 ? optimizer.clipGradNorm(maxGradNorm) : null;
+        optimizer.step(lr);
+        model.parameters().zeroGrad();
+        return norm;
+    }
+}
