@@ -1,0 +1,40 @@
+package dev.headwise.cli;
+
+import dev.headwise.HeadwiseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/** The {@code headwise} command line. */
+@Command(name = "headwise", mixinStandardHelpOptions = true, versionProvider = InfoCommand.Version.class,
+        description = "Fine-tune and serve DistilBERT/BERT text classifiers on libtorch.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests call {@code execute} on it. */
+    public static CommandLine commandLine() {
+        var main = new Main();
+        var cl = new CommandLine(main);
+        cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            if (e instanceof HeadwiseException) {
+                err.println("headwise: " + e.getMessage());
+            } else {
+                err.println("headwise: internal error: " + e);
+            }
+            if (main.verbose) e.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+}
