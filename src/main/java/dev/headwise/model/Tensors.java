@@ -2,6 +2,9 @@ package dev.headwise.model;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+
+import java.lang.foreign.MemorySegment;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -27,6 +30,16 @@ public final class Tensors {
         float[] out = new float[Math.toIntExact(c.numel())];
         c.data_ptr_float().get(out);
         return out;
+    }
+
+    /** A JavaCPP pointer to native memory held by a segment (no copy; the segment must outlive its use). */
+    public static Pointer pointerTo(MemorySegment nativeSegment) {
+        long segmentAddress = nativeSegment.address(); // not "address": that name is Pointer's own field
+        return new Pointer() {
+            {
+                address = segmentAddress;
+            }
+        };
     }
 
     public static long[] shape(Tensor t) {

@@ -1,0 +1,141 @@
+package dev.headwise.model;
+
+import dev.headwise.HeadwiseException;
+import dev.headwise.weights.DType;
+import dev.headwise.weights.ModelWeights;
+import dev.headwise.weights.SafeTensors;
+import dev.headwise.weights.TensorData;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Model directories in the HF {@code save_pretrained} layout: {@code config.json} plus safetensors
+ * weights under HF parameter names (the tokenizer files are the caller's).
+ */
+public final class ModelFiles {
+    /** HF's default shard size for {@code save_pretrained}. */
+    public static final long MAX_SHARD_BYTES = 5L << 30;
+
+    private ModelFiles() {}
+
+    /** A classifier saved by headwise or HF: every parameter must be present under its exact name. */
+    public static TextClassifier load(Path dir, Device device) {
+        ClassifierConfig config = ConfigJson.read(dir.resolve("config.json"));
+        TextClassifier model = TextClassifier.create(config, device);
+        try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
+            Set<String> expected = new TreeSet<>(model.parameters().named().keySet());
+            if (config.model().sinusoidalPositions()) expected.removeIf(n -> n.endsWith("position_embeddings.weight"));
+            SafeTensors.requireNames(dir, w.tensors().keySet(), expected);
+            model.parameters().load(toTensors(w.tensors(), Map.of()), dir.toString());
+        }
+        return model;
+    }
+
+    /**
+     * A classifier whose encoder comes from a pretrained checkpoint ({@code BertModel}/{@code DistilBertModel}
+     * names with or without the base prefix, or a full classifier) and whose heads, and a missing BERT pooler,
+     * start from HF's initialisation. Weights the model has no use for (an MLM head, say) are ignored.
+     *
+     * @return the model and the names that were newly initialised, for the user to see
+     */
+    public static Pretrained fromPretrained(Path dir, Heads heads, Device device) {
+        ClassifierConfig base = ConfigJson.read(dir.resolve("config.json"));
+        ClassifierConfig config = base.withHeads(heads);
+        TextClassifier model = TextClassifier.create(config, device);
+        String prefix = config.model().architecture().basePrefix;
+        try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
+            boolean prefixed = w.tensors().keySet().stream().anyMatch(n -> n.startsWith(prefix));
+            var renamed = new LinkedHashMap<String, TensorData>();
+            w.tensors().forEach((name, t) -> renamed.put(prefixed ? name : prefix + name, t));
+            var fresh = new ArrayList<String>();
+            var wanted = new HashMap<String, TensorData>();
+            for (String name : model.parameters().named().keySet()) {
+                TensorData t = renamed.get(name);
+                boolean headOrPooler = !model.isEncoderParameter(name) || name.contains("pooler.");
+                if (t != null && !(headOrPooler && !sameShape(t, model.parameters().named().get(name)))) {
+                    wanted.put(name, t);
+                } else if (headOrPooler || (config.model().sinusoidalPositions() && name.contains("position_embeddings"))) {
+                    fresh.add(name);
+                }
+            }
+            // Encoder parameters must all come from the checkpoint: load() reports the missing ones.
+            var current = new HashMap<>(model.parameters().named());
+            var values = toTensors(wanted, current);
+            fresh.forEach(n -> values.put(n, current.get(n)));
+            model.parameters().load(values, dir.toString());
+            return new Pretrained(model, List.copyOf(fresh));
+        }
+    }
+
+    /** A model with some parameters newly initialised (heads on a pretrained encoder). */
+    public record Pretrained(TextClassifier model, List<String> newlyInitialized) {}
+
+    /** Writes config.json and model.safetensors (fp32, HF names) into {@code dir}. */
+    public static void save(TextClassifier model, Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new HeadwiseException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        var tensors = new ArrayList<TensorData>();
+        try (var arena = Arena.ofConfined()) {
+            model.parameters().named().forEach((name, t) -> {
+                if (!(model.config().model().sinusoidalPositions() && name.endsWith("position_embeddings.weight"))) {
+                    tensors.add(toData(name, t, arena));
+                }
+            });
+            SafeTensors.writeModelDir(dir, tensors, Map.of("format", "pt"), MAX_SHARD_BYTES);
+        }
+        ConfigJson.write(model.config(), dir.resolve("config.json"));
+    }
+
+    private static boolean sameShape(TensorData t, Tensor p) {
+        return java.util.Arrays.equals(t.shape(), Tensors.shape(p));
+    }
+
+    /** Copies checkpoint tensors into fp32 libtorch tensors (in the caller's scope), keeping {@code extra} entries. */
+    private static Map<String, Tensor> toTensors(Map<String, TensorData> data, Map<String, Tensor> extra) {
+        var out = new HashMap<String, Tensor>(extra);
+        data.forEach((name, t) -> out.put(name, toTensor(t)));
+        return out;
+    }
+
+    static Tensor toTensor(TensorData t) {
+        torch.ScalarType type = switch (t.dtype()) {
+            case F32 -> torch.ScalarType.Float;
+            case F16 -> torch.ScalarType.Half;
+            case BF16 -> torch.ScalarType.BFloat16;
+            case F64 -> torch.ScalarType.Double;
+            default -> throw new HeadwiseException("tensor '" + t.name() + "' is " + t.dtype()
+                    + "; model parameters must be floating point.");
+        };
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment data = t.data().isNative() ? t.data() : arena.allocate(t.data().byteSize() + 1).copyFrom(t.data());
+            return torch.from_blob(Tensors.pointerTo(data), t.shape(), new TensorOptions(type))
+                    .to(torch.ScalarType.Float, false, true, new org.bytedeco.pytorch.MemoryFormatOptional());
+        }
+    }
+
+    private static TensorData toData(String name, Tensor t, Arena arena) {
+        Tensor c = t.detach().to(torch.ScalarType.Float).cpu().contiguous();
+        long bytes = c.nbytes();
+        MemorySegment copy = arena.allocate(Math.max(bytes, 1)).asSlice(0, bytes);
+        MemorySegment.copy(MemorySegment.ofAddress(c.data_ptr().address()).reinterpret(bytes), 0, copy, 0, bytes);
+        return new TensorData(name, DType.F32, Tensors.shape(c), copy);
+    }
+}
