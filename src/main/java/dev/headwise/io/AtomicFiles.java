@@ -41,6 +41,43 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Fills a fresh directory beside {@code target} and swaps it into place only when {@code writer} has
+     * finished, so a failure leaves no half-written output. An existing non-empty {@code target} is an
+     * error unless {@code overwrite}; then it is replaced as a whole.
+     */
+    public static void replaceDirectory(Path target, boolean overwrite, Writer writer) throws IOException {
+        Path abs = target.toAbsolutePath();
+        if (Files.exists(abs) && !isEmptyDirectory(abs) && !overwrite) {
+            throw new dev.headwise.HeadwiseException(target + " already exists and is not empty; use --overwrite to replace it.");
+        }
+        Files.createDirectories(abs.getParent());
+        Path fresh = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".new-");
+        Path old = abs.resolveSibling("." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
+        try {
+            writer.writeTo(fresh);
+            if (Files.exists(abs)) Files.move(abs, old);
+            Files.move(fresh, abs);
+        } finally {
+            deleteTree(fresh);
+            deleteTree(old);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return false;
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (var s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
     /** Atomic rename where the file system allows it. */
     public static void move(Path from, Path to) throws IOException {
         try {

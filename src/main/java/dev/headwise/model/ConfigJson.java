@@ -187,6 +187,19 @@ public final class ConfigJson {
         }
     }
 
+    /** config.json of a bare encoder (no heads), as HF writes it for {@code BertModel}/{@code DistilBertModel}. */
+    public static void writeEncoder(ModelConfig model, Path file) {
+        ObjectNode j = toJson(new ClassifierConfig(model, Heads.single(Task.MULTICLASS, List.of("LABEL_0", "LABEL_1"))));
+        j.remove(List.of("headwise", "id2label", "label2id", "num_labels", "problem_type"));
+        j.set("architectures", MAPPER.createArrayNode()
+                .add(model.architecture() == Architecture.BERT ? "BertModel" : "DistilBertModel"));
+        try {
+            AtomicFiles.write(file, MAPPER.writeValueAsBytes(j));
+        } catch (IOException e) {
+            throw new HeadwiseException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }

@@ -104,6 +104,15 @@ public final class ModelFiles {
         ConfigJson.write(model.config(), dir.resolve("config.json"));
     }
 
+    /**
+     * Writes a pretrained encoder without heads, as HF's {@code BertModel.save_pretrained} would:
+     * config.json with {@code architectures: [BertModel]} and unprefixed parameter names.
+     */
+    public static void saveEncoder(ModelConfig config, List<TensorData> tensors, Path dir) {
+        SafeTensors.writeModelDir(dir, tensors, Map.of("format", "pt"), MAX_SHARD_BYTES);
+        ConfigJson.writeEncoder(config, dir.resolve("config.json"));
+    }
+
     private static boolean sameShape(TensorData t, Tensor p) {
         return java.util.Arrays.equals(t.shape(), Tensors.shape(p));
     }
