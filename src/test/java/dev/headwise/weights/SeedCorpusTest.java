@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headwise.HeadwiseException;
-import java.io.IOException;
 import java.lang.foreign.ValueLayout;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,16 +16,9 @@ import org.junit.jupiter.api.Test;
  * their names say: {@code valid-*} files open, {@code invalid-*} files fail with a HeadwiseException.
  */
 class SeedCorpusTest {
-    private static List<Path> seeds() throws IOException, URISyntaxException {
-        Path dir = Path.of(SeedCorpusTest.class.getResource("/weights/seeds").toURI());
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.sorted().toList();
-        }
-    }
-
     @Test
     void seedsBehaveAsNamed() throws Exception {
-        List<Path> seeds = seeds();
+        List<Path> seeds = SafeTensorsBytes.seedFiles();
         assertTrue(seeds.size() >= 4, "seed corpus is missing: " + seeds);
         for (Path seed : seeds) {
             String name = seed.getFileName().toString();
@@ -48,7 +37,7 @@ class SeedCorpusTest {
 
     @Test
     void mixedSeedHoldsTheValuesItWasBuiltWith() throws Exception {
-        Path seed = seeds().stream().filter(p -> p.endsWith("valid-mixed.safetensors")).findFirst().orElseThrow();
+        Path seed = Path.of(SeedCorpusTest.class.getResource("/weights/seeds/valid-mixed.safetensors").toURI());
         try (SafeTensorsFile file = SafeTensors.open(seed)) {
             assertEquals(List.of("bert.embeddings.weight", "step", "leer.ä", "mask"), List.copyOf(file.tensors().keySet()));
             assertArrayEquals(new float[] {1f, -2f, 0.5f, 3f}, file.tensors().get("bert.embeddings.weight").toFloatArray());
