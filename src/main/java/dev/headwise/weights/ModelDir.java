@@ -39,11 +39,12 @@ final class ModelDir {
         if (Files.exists(dir.resolve(INDEX))) {
             return openShards(dir, readWeightMap(dir.resolve(INDEX)));
         }
-        List<String> pickles = list(dir).filter(PICKLE.asMatchPredicate()).sorted().toList();
+        List<String> pickles = list(dir).stream().filter(PICKLE.asMatchPredicate()).sorted().toList();
         if (!pickles.isEmpty()) {
-            throw new HeadwiseException("Model directory " + dir + " holds only pickle checkpoints (" + String.join(", ", pickles)
-                    + "), which can run arbitrary code when loaded, so headwise does not read them; convert the model with"
-                    + " save_pretrained(..., safe_serialization=True) and use the model.safetensors it writes.");
+            throw new HeadwiseException("Model directory " + dir + " holds only pickle checkpoints ("
+                    + String.join(", ", pickles) + "), which can run arbitrary code when loaded, so headwise does not"
+                    + " read them; convert the model with save_pretrained(..., safe_serialization=True) and use the"
+                    + " model.safetensors it writes.");
         }
         throw new HeadwiseException("Model directory " + dir + " has neither " + SINGLE + " nor " + INDEX + ".");
     }
@@ -175,7 +176,7 @@ final class ModelDir {
 
     /** Deletes single-file, index and shard files of an earlier save that the new save did not write. */
     private static void removeStale(Path dir, Set<String> written) {
-        List<String> stale = list(dir)
+        List<String> stale = list(dir).stream()
                 .filter(n -> n.equals(SINGLE) || n.equals(INDEX) || SHARD.matcher(n).matches())
                 .filter(n -> !written.contains(n))
                 .toList();
@@ -193,9 +194,9 @@ final class ModelDir {
         return new HeadwiseException("Invalid index file " + index + ": " + detail + ".");
     }
 
-    private static Stream<String> list(Path dir) {
+    private static List<String> list(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).toList().stream();
+            return files.map(p -> p.getFileName().toString()).toList();
         } catch (IOException e) {
             throw new HeadwiseException("Cannot list model directory " + dir + ": " + FileIo.describe(e) + ".", e);
         }

@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * One named tensor: dtype, shape and its elements as little-endian bytes (row-major, as safetensors stores
  * them). The segment is not copied: a tensor read from a file is a view of the mapping and becomes invalid
- * once that file is closed.
+ * once that file is closed. Like any record with array and segment components, equality is by identity of
+ * {@code shape} and {@code data}; compare contents with {@link MemorySegment#mismatch}.
  */
 public record TensorData(String name, DType dtype, long[] shape, MemorySegment data) {
     private static final ValueLayout.OfFloat F32_LE =
@@ -20,7 +21,7 @@ public record TensorData(String name, DType dtype, long[] shape, MemorySegment d
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(data, "data");
-        shape = shape.clone();
+        shape = Objects.requireNonNull(shape, "shape").clone();
         long bytes = byteSize(name, dtype, shape);
         if (data.byteSize() != bytes) {
             throw new HeadwiseException("Tensor '" + name + "' of " + dtype + " " + Arrays.toString(shape) + " needs "
@@ -76,8 +77,9 @@ public record TensorData(String name, DType dtype, long[] shape, MemorySegment d
         if (dtype != DType.F32) {
             throw new HeadwiseException("Tensor '" + name + "' is " + dtype + ", not F32.");
         }
-        if (numel() > Integer.MAX_VALUE - 8) {
-            throw new HeadwiseException("Tensor '" + name + "' has " + numel() + " elements, too many for a Java array.");
+        if (numel() > Integer.MAX_VALUE - 8) { // the largest array size JVMs reliably allocate
+            throw new HeadwiseException("Tensor '" + name + "' has " + numel()
+                    + " elements, too many for a Java array.");
         }
         return data.toArray(F32_LE);
     }

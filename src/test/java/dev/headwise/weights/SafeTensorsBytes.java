@@ -3,12 +3,18 @@ package dev.headwise.weights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /** Builds safetensors files byte by byte, independently of the writer under test. */
 final class SafeTensorsBytes {
@@ -43,6 +49,15 @@ final class SafeTensorsBytes {
         byte[] bytes = new byte[Math.toIntExact(numel * dtype.size())];
         random.nextBytes(bytes);
         return new TensorData(name, dtype, shape, MemorySegment.ofArray(bytes));
+    }
+
+    /** The committed seed corpus under {@code weights/seeds}: {@code valid-*} and {@code invalid-*} files. */
+    static List<Path> seedFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(SafeTensorsBytes.class.getResource("/weights/seeds").toURI()))) {
+            return files.sorted().toList();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static void assertSameTensor(TensorData expected, TensorData actual) {

@@ -10,6 +10,7 @@ import dev.headwise.HeadwiseException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,8 @@ class SafeTensorsRoundTripTest {
                 + "\"b\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}";
         String padded = json + " ".repeat((8 - json.length() % 8) % 8);
-        byte[] data = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(7).putFloat(1f).putFloat(-2.5f).array();
+        byte[] data = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(7).putFloat(1f).putFloat(-2.5f).array();
         byte[] expected = SafeTensorsBytes.file(padded, data);
         Path handMade = dir.resolve("hand.safetensors");
         Files.write(handMade, expected);
@@ -72,7 +74,7 @@ class SafeTensorsRoundTripTest {
         try (SafeTensorsFile read = SafeTensors.open(handMade)) {
             assertArrayEquals(new float[] {1f, -2.5f}, read.tensors().get("a").toFloatArray());
             assertEquals(7L, read.tensors().get("b").data().get(
-                    java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0));
+                    ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0));
             assertEquals(Map.of("format", "pt"), read.metadata());
         }
 
@@ -93,6 +95,23 @@ class SafeTensorsRoundTripTest {
         assertTrue(header.startsWith("{\"x\":{"), header);
         try (SafeTensorsFile read = SafeTensors.open(file)) {
             assertTrue(read.metadata().isEmpty());
+        }
+    }
+
+    @Test
+    void rewritingAFileFromItsOwnMappingIsSafe() throws IOException {
+        Path file = dir.resolve("self.safetensors");
+        TensorData original = TensorData.ofFloats("x", new long[] {3}, new float[] {1f, 2f, 3f});
+        SafeTensors.write(file, List.of(original), Map.of());
+        try (SafeTensorsFile read = SafeTensors.open(file)) {
+            // The rename replaces the directory entry; the open mapping keeps the old bytes alive.
+            TensorData y = TensorData.ofFloats("y", new long[] {}, new float[] {4f});
+            SafeTensors.write(file, List.of(read.tensors().get("x"), y), Map.of("format", "pt"));
+            assertArrayEquals(new float[] {1f, 2f, 3f}, read.tensors().get("x").toFloatArray());
+        }
+        try (SafeTensorsFile reread = SafeTensors.open(file)) {
+            assertArrayEquals(new float[] {1f, 2f, 3f}, reread.tensors().get("x").toFloatArray());
+            assertArrayEquals(new float[] {4f}, reread.tensors().get("y").toFloatArray());
         }
     }
 
@@ -122,7 +141,8 @@ class SafeTensorsRoundTripTest {
         Arena arena = Arena.ofConfined();
         TensorData freed = new TensorData("z", DType.F32, new long[] {1}, arena.allocate(4));
         arena.close();
-        var midWrite = assertThrows(HeadwiseException.class, () -> SafeTensors.write(file, List.of(y, freed), Map.of()));
+        var midWrite = assertThrows(HeadwiseException.class,
+                () -> SafeTensors.write(file, List.of(y, freed), Map.of()));
         assertTrue(midWrite.getMessage().contains(file.toString()), midWrite.getMessage());
 
         assertArrayEquals(before, Files.readAllBytes(file));

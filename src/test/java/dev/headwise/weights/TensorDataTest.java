@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headwise.HeadwiseException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 class TensorDataTest {
@@ -20,7 +21,7 @@ class TensorDataTest {
         assertEquals(4, t.numel());
         assertArrayEquals(new float[] {1f, -0f, Float.NaN, 3.5f}, t.toFloatArray());
         // Little-endian on disk: 1.0f is 00 00 80 3F.
-        assertEquals((byte) 0x3F, t.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_BYTE, 3));
+        assertEquals((byte) 0x3F, t.data().getAtIndex(ValueLayout.JAVA_BYTE, 3));
     }
 
     @Test
