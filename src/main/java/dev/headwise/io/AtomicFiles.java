@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 
 /**
  * Writes that either happen whole or not at all: the bytes go to a temporary file beside the target,
@@ -22,6 +23,21 @@ public final class AtomicFiles {
         void writeTo(Path tmp) throws IOException;
     }
 
+    /** Writes UTF-8 text through a buffered writer. */
+    public static void writeText(Path target, TextWriter content) throws IOException {
+        write(target, tmp -> {
+            try (var w = Files.newBufferedWriter(tmp, java.nio.charset.StandardCharsets.UTF_8)) {
+                content.writeTo(w);
+            }
+        });
+    }
+
+    /** Something that writes text. */
+    @FunctionalInterface
+    public interface TextWriter {
+        void writeTo(java.io.Writer writer) throws IOException;
+    }
+
     public static void write(Path target, byte[] content) throws IOException {
         write(target, tmp -> Files.write(tmp, content));
     }
@@ -29,8 +45,10 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: its owner-only permissions would stay on the published file.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
+            Files.createFile(tmp);
             writer.writeTo(tmp);
             try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);

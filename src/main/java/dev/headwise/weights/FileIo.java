@@ -1,5 +1,6 @@
 package dev.headwise.weights;
 
+import dev.headwise.io.AtomicFiles;
 import dev.headwise.HeadwiseException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -29,27 +30,15 @@ final class FileIo {
      * temp file is removed and the target is untouched.
      */
     static void writeAtomically(Path target, Content content) {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                content.writeTo(channel);
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(target, temp -> {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    content.writeTo(channel);
+                }
+            });
+        } catch (HeadwiseException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof HeadwiseException h) {
-                throw h;
-            }
             throw new HeadwiseException("Cannot write " + target + ": " + describe(e) + ".", e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.headwise.data.spamassassin;
 
+import dev.headwise.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
 import org.apache.commons.csv.CSVFormat;

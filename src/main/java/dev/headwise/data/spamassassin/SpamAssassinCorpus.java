@@ -1,5 +1,6 @@
 package dev.headwise.data.spamassassin;
 
+import dev.headwise.io.AtomicFiles;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
