@@ -1,0 +1,53 @@
+package dev.headwise.data;
+
+import dev.headwise.HeadwiseException;
+import java.util.Arrays;
+
+/** Builds padded batches from the token ids and targets of one dataset (dynamic padding to the batch's longest row). */
+public final class BatchCollator {
+    private final TokenizedCorpus corpus;
+    private final LabeledDataset dataset;
+
+    public BatchCollator(TokenizedCorpus corpus, LabeledDataset dataset) {
+        if (corpus.size() != dataset.size()) {
+            throw new HeadwiseException("The tokenized corpus has " + corpus.size() + " rows but the dataset " + dataset.size() + ".");
+        }
+        this.corpus = corpus;
+        this.dataset = dataset;
+    }
+
+    public Batch collate(int[] rows) {
+        int size = rows.length;
+        int length = Arrays.stream(rows).map(corpus::length).max().orElse(0);
+        long[] ids = new long[size * length];
+        long[] mask = new long[size * length];
+        long[] types = corpus.hasTypeIds() ? new long[size * length] : null;
+        Arrays.fill(ids, corpus.padId());
+        for (int b = 0; b < size; b++) {
+            int row = rows[b];
+            for (int t = 0; t < corpus.length(row); t++) {
+                ids[b * length + t] = corpus.id(row, t);
+                mask[b * length + t] = 1;
+                if (types != null) {
+                    types[b * length + t] = corpus.typeId(row, t);
+                }
+            }
+        }
+        LabelSpace space = dataset.labelSpace();
+        if (space.task() == TaskType.MULTILABEL) {
+            int width = space.labels().size();
+            float[] multiHot = new float[size * width];
+            for (int b = 0; b < size; b++) {
+                dataset.copyMultiHot(rows[b], multiHot, b * width);
+            }
+            return new Batch(size, length, ids, mask, types, rows.clone(), null, multiHot);
+        }
+        int[][] classIds = new int[space.levels().size()][size];
+        for (int level = 0; level < classIds.length; level++) {
+            for (int b = 0; b < size; b++) {
+                classIds[level][b] = dataset.classId(rows[b], level);
+            }
+        }
+        return new Batch(size, length, ids, mask, types, rows.clone(), classIds, null);
+    }
+}
