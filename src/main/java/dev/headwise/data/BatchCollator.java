@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.Task;
 import dev.headwise.HeadwiseException;
 import java.util.Arrays;
 
@@ -34,7 +35,7 @@ public final class BatchCollator {
             }
         }
         LabelSpace space = dataset.labelSpace();
-        if (space.task() == TaskType.MULTILABEL) {
+        if (space.task() == Task.MULTILABEL) {
             int width = space.labels().size();
             float[] multiHot = new float[size * width];
             for (int b = 0; b < size; b++) {

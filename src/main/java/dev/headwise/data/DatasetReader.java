@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.Task;
 import dev.headwise.HeadwiseException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ public final class DatasetReader {
      */
     public static LabeledDataset read(Path path, DatasetSpec spec, LabelSpace trained) {
         if (trained != null && trained.task() != spec.labels().task()) {
-            throw new HeadwiseException("The model was trained for a " + trained.task().configName() + " task but the data is read as "
-                    + spec.labels().task().configName() + ".");
+            throw new HeadwiseException("The model was trained for a " + trained.task().id() + " task but the data is read as "
+                    + spec.labels().task().id() + ".");
         }
         List<String> texts = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
@@ -75,7 +76,7 @@ public final class DatasetReader {
     }
 
     private static String unknownKey(LabelSpace space, List<String> raw) {
-        if (space.task() == TaskType.MULTILABEL) {
+        if (space.task() == Task.MULTILABEL) {
             return String.join(", ", raw.stream().filter(label -> space.indexOf(0, label) < 0).toList());
         }
         return String.join("/", raw);

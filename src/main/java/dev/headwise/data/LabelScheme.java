@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.Task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
 /** Where the labels of a table are and how they read; {@link #bind} checks them against a table's columns. */
 public sealed interface LabelScheme {
 
-    TaskType task();
+    Task task();
 
     /** Checks that the table has the scheme's columns and returns the reader of its raw labels. */
     LabelReader bind(TableReader table);
@@ -29,10 +30,10 @@ public sealed interface LabelScheme {
     }
 
     /** One column holding one class per row, for a multi-class or binary task. */
-    record ClassColumn(TaskType task, String column) implements LabelScheme {
+    record ClassColumn(Task task, String column) implements LabelScheme {
         public ClassColumn {
-            if (task != TaskType.MULTICLASS && task != TaskType.BINARY) {
-                throw new HeadwiseException("A single label column serves multiclass or binary tasks, not " + task.configName() + ".");
+            if (task != Task.MULTICLASS && task != Task.BINARY) {
+                throw new HeadwiseException("A single label column serves multiclass or binary tasks, not " + task.id() + ".");
             }
             requireName(column);
         }
@@ -49,7 +50,7 @@ public sealed interface LabelScheme {
                 @Override
                 public LabelSpace fit(Collection<List<String>> labels) {
                     List<String> values = labels.stream().map(List::getFirst).toList();
-                    return task == TaskType.BINARY ? LabelSpace.binary(values) : LabelSpace.multiclass(values);
+                    return task == Task.BINARY ? LabelSpace.binary(values) : LabelSpace.multiclass(values);
                 }
             };
         }
@@ -68,8 +69,8 @@ public sealed interface LabelScheme {
         }
 
         @Override
-        public TaskType task() {
-            return TaskType.MULTILABEL;
+        public Task task() {
+            return Task.MULTILABEL;
         }
 
         @Override
@@ -144,8 +145,8 @@ public sealed interface LabelScheme {
         }
 
         @Override
-        public TaskType task() {
-            return TaskType.MULTILABEL;
+        public Task task() {
+            return Task.MULTILABEL;
         }
 
         @Override
@@ -214,8 +215,8 @@ public sealed interface LabelScheme {
         }
 
         @Override
-        public TaskType task() {
-            return TaskType.HIERARCHICAL;
+        public Task task() {
+            return Task.HIERARCHICAL;
         }
 
         @Override
@@ -253,8 +254,8 @@ public sealed interface LabelScheme {
         }
 
         @Override
-        public TaskType task() {
-            return TaskType.HIERARCHICAL;
+        public Task task() {
+            return Task.HIERARCHICAL;
         }
 
         @Override

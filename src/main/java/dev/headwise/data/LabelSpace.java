@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.Task;
 import dev.headwise.HeadwiseException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -42,13 +43,13 @@ public final class LabelSpace {
         }
     }
 
-    private final TaskType task;
+    private final Task task;
     private final List<Level> levels;
     /** children.get(l): label of level l to its valid labels of level l + 1, as seen in training. */
     private final List<Map<String, List<String>>> children;
     private final List<Map<String, Integer>> ids;
 
-    private LabelSpace(TaskType task, List<Level> levels, List<Map<String, List<String>>> children) {
+    private LabelSpace(Task task, List<Level> levels, List<Map<String, List<String>>> children) {
         this.task = task;
         this.levels = List.copyOf(levels);
         this.children = children.stream().map(LabelSpace::copyChildren).toList();
@@ -67,7 +68,7 @@ public final class LabelSpace {
 
     /** Multi-class labels from the values seen in training, in the documented order. */
     public static LabelSpace multiclass(Collection<String> seen) {
-        return new LabelSpace(TaskType.MULTICLASS, List.of(new Level("label", sortLabels(seen))), List.of());
+        return new LabelSpace(Task.MULTICLASS, List.of(new Level("label", sortLabels(seen))), List.of());
     }
 
     /**
@@ -83,11 +84,11 @@ public final class LabelSpace {
         boolean firstIsPositive = POSITIVE_NAMES.contains(sorted.get(0).toLowerCase(Locale.ROOT))
                 && !POSITIVE_NAMES.contains(sorted.get(1).toLowerCase(Locale.ROOT));
         List<String> ordered = firstIsPositive ? List.of(sorted.get(1), sorted.get(0)) : sorted;
-        return new LabelSpace(TaskType.BINARY, List.of(new Level("label", ordered)), List.of());
+        return new LabelSpace(Task.BINARY, List.of(new Level("label", ordered)), List.of());
     }
 
     public static LabelSpace multiLabel(List<String> names) {
-        return new LabelSpace(TaskType.MULTILABEL, List.of(new Level("labels", names)), List.of());
+        return new LabelSpace(Task.MULTILABEL, List.of(new Level("labels", names)), List.of());
     }
 
     /** Hierarchical labels from the training paths, each exactly one label per level. */
@@ -123,7 +124,7 @@ public final class LabelSpace {
         for (int level = 0; level < depth; level++) {
             levels.add(new Level(levelNames.get(level), List.copyOf(seen.get(level))));
         }
-        return new LabelSpace(TaskType.HIERARCHICAL, levels, links);
+        return new LabelSpace(Task.HIERARCHICAL, levels, links);
     }
 
     /** Numeric order if every label is an integer, else lexicographic. */
@@ -142,7 +143,7 @@ public final class LabelSpace {
         return text.matches("[+-]?\\d{1,1000}");
     }
 
-    public TaskType task() {
+    public Task task() {
         return task;
     }
 
@@ -184,7 +185,7 @@ public final class LabelSpace {
      */
     public int[] encode(List<String> raw) {
         List<String> labels = raw;
-        if (task == TaskType.HIERARCHICAL) {
+        if (task == Task.HIERARCHICAL) {
             if (raw.size() > levels.size()) {
                 return null;
             }
@@ -192,12 +193,12 @@ public final class LabelSpace {
             while (labels.size() < levels.size()) {
                 labels.add(NONE);
             }
-        } else if (task != TaskType.MULTILABEL && raw.size() != 1) {
-            throw new HeadwiseException("A " + task.configName() + " example needs exactly one label, got " + raw + ".");
+        } else if (task != Task.MULTILABEL && raw.size() != 1) {
+            throw new HeadwiseException("A " + task.id() + " example needs exactly one label, got " + raw + ".");
         }
         int[] encoded = new int[labels.size()];
         for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = indexOf(task == TaskType.MULTILABEL ? 0 : i, labels.get(i));
+            encoded[i] = indexOf(task == Task.MULTILABEL ? 0 : i, labels.get(i));
             if (encoded[i] < 0) {
                 return null;
             }
@@ -208,8 +209,8 @@ public final class LabelSpace {
     /** The JSON-able form stored in a model's config.json. */
     public Map<String, Object> toConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("task", task.configName());
-        if (task == TaskType.HIERARCHICAL) {
+        config.put("task", task.id());
+        if (task == Task.HIERARCHICAL) {
             config.put("levels", levels.stream().map(l -> Map.of("name", l.name(), "labels", l.labels())).toList());
             config.put("hierarchy", children);
         } else {
@@ -228,14 +229,14 @@ public final class LabelSpace {
 
     /** Reads the form written by {@link #toConfig()}. */
     public static LabelSpace fromConfig(Map<String, ?> config) {
-        TaskType task = TaskType.fromConfigName(ConfigValues.string(config, "task"));
-        if (task != TaskType.HIERARCHICAL) {
+        Task task = Task.parse(ConfigValues.string(config, "task"));
+        if (task != Task.HIERARCHICAL) {
             Map<String, ?> id2label = ConfigValues.map(config, "id2label");
             List<String> labels = new ArrayList<>();
             for (int id = 0; id < id2label.size(); id++) {
                 labels.add(ConfigValues.string(id2label, Integer.toString(id)));
             }
-            return new LabelSpace(task, List.of(new Level(task == TaskType.MULTILABEL ? "labels" : "label", labels)), List.of());
+            return new LabelSpace(task, List.of(new Level(task == Task.MULTILABEL ? "labels" : "label", labels)), List.of());
         }
         List<Level> levels = new ArrayList<>();
         for (Object entry : ConfigValues.list(config, "levels")) {

@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.Task;
 import dev.headwise.HeadwiseException;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class LabeledDataset {
         }
         int[][] classIds = null;
         float[] multiHot = null;
-        if (space.task() == TaskType.MULTILABEL) {
+        if (space.task() == Task.MULTILABEL) {
             int width = space.labels().size();
             multiHot = new float[Math.multiplyExact(n, width)];
             for (int row = 0; row < n; row++) {
@@ -143,7 +144,7 @@ public final class LabeledDataset {
 
     private int requireMultiLabel() {
         if (multiHot == null) {
-            throw new HeadwiseException("A " + labelSpace.task().configName() + " dataset has no multi-hot targets.");
+            throw new HeadwiseException("A " + labelSpace.task().id() + " dataset has no multi-hot targets.");
         }
         return labelSpace.labels().size();
     }

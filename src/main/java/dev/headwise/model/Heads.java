@@ -1,5 +1,6 @@
 package dev.headwise.model;
 
+import dev.headwise.Task;
 import dev.headwise.HeadwiseException;
 
 import java.util.HashSet;

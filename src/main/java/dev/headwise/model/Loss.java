@@ -1,5 +1,6 @@
 package dev.headwise.model;
 
+import dev.headwise.Task;
 import dev.headwise.HeadwiseException;
 import org.bytedeco.pytorch.BCEWithLogitsLossOptions;
 import org.bytedeco.pytorch.CrossEntropyLossOptions;

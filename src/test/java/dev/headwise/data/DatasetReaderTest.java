@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.Task;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +29,7 @@ class DatasetReaderTest {
     @Test
     void multiclassIntegerLabelsSortNumerically() throws IOException {
         Path csv = write("n.csv", "text,category\na,10\nb,2\nc,1\nd,2\n");
-        LabeledDataset data = DatasetReader.readTraining(csv, DatasetSpec.of("text", new LabelScheme.ClassColumn(TaskType.MULTICLASS, "category")));
+        LabeledDataset data = DatasetReader.readTraining(csv, DatasetSpec.of("text", new LabelScheme.ClassColumn(Task.MULTICLASS, "category")));
         assertEquals(List.of("1", "2", "10"), data.labelSpace().labels());
         assertArrayEquals(new int[] {2, 1, 0, 1}, data.classIds(0));
         assertEquals(4, data.line(2)); // header is line 1
@@ -37,7 +38,7 @@ class DatasetReaderTest {
     @Test
     void multiclassStringLabelsSortLexicographically() throws IOException {
         Path csv = write("s.csv", "text,category\na,sport\nb,business\nc,tech\n");
-        LabeledDataset data = DatasetReader.readTraining(csv, DatasetSpec.of("text", new LabelScheme.ClassColumn(TaskType.MULTICLASS, "category")));
+        LabeledDataset data = DatasetReader.readTraining(csv, DatasetSpec.of("text", new LabelScheme.ClassColumn(Task.MULTICLASS, "category")));
         assertEquals(List.of("business", "sport", "tech"), data.labelSpace().labels());
     }
 
@@ -112,7 +113,7 @@ class DatasetReaderTest {
 
     @Test
     void evaluationCountsUnknownLabelsInsteadOfFailing() throws IOException {
-        var spec = DatasetSpec.of("text", new LabelScheme.ClassColumn(TaskType.MULTICLASS, "y"));
+        var spec = DatasetSpec.of("text", new LabelScheme.ClassColumn(Task.MULTICLASS, "y"));
         LabelSpace trained = DatasetReader.readTraining(write("train.csv", "text,y\na,x\nb,z\n"), spec).labelSpace();
         LabeledDataset eval = DatasetReader.read(write("eval.csv", "text,y\nc,x\nd,new\ne,new\n"), spec, trained);
         assertEquals(1, eval.size());
@@ -123,7 +124,7 @@ class DatasetReaderTest {
     @Test
     void emptyTextIsAnErrorOrSkippedAndCounted() throws IOException {
         Path csv = write("empty.csv", "text,y\na,1\n  ,2\nb,2\n");
-        var scheme = new LabelScheme.ClassColumn(TaskType.BINARY, "y");
+        var scheme = new LabelScheme.ClassColumn(Task.BINARY, "y");
         HeadwiseException e = assertThrows(HeadwiseException.class, () -> DatasetReader.readTraining(csv, DatasetSpec.of("text", scheme)));
         assertEquals("Line 3 of empty.csv has an empty text.", e.getMessage());
         var skip = new DatasetSpec(List.of("text"), "\n", scheme, EmptyTextPolicy.SKIP, null);
@@ -135,7 +136,7 @@ class DatasetReaderTest {
     @Test
     void missingTextColumnListsAvailableColumns() throws IOException {
         Path csv = write("m.csv", "body,y\na,1\n");
-        var spec = DatasetSpec.of("text", new LabelScheme.ClassColumn(TaskType.MULTICLASS, "y"));
+        var spec = DatasetSpec.of("text", new LabelScheme.ClassColumn(Task.MULTICLASS, "y"));
         HeadwiseException e = assertThrows(HeadwiseException.class, () -> DatasetReader.readTraining(csv, spec));
         assertTrue(e.getMessage().contains("available columns are body, y"), e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.headwise.model;
 
+import dev.headwise.Task;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;

@@ -1,5 +1,6 @@
 package dev.headwise.model;
 
+import dev.headwise.Task;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 import dev.headwise.weights.SafeTensors;

@@ -1,5 +1,6 @@
 package dev.headwise.model;
 
+import dev.headwise.Task;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;

@@ -4,7 +4,7 @@ import dev.headwise.model.Batch;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
-import dev.headwise.model.Task;
+import dev.headwise.Task;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
 import dev.headwise.testing.ProcessMemory;

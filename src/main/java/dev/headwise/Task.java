@@ -1,4 +1,4 @@
-package dev.headwise.model;
+package dev.headwise;
 
 import dev.headwise.HeadwiseException;
 
