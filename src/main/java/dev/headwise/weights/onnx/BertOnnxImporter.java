@@ -142,11 +142,11 @@ public final class BertOnnxImporter {
             if (node.opType().equals("Add") && in.size() == 2 && !node.outputs().isEmpty()) {
                 for (int k = 0; k < 2; k++) {
                     String bias = in.get(k);
-                    Optional<Linear> linear = index.producer(in.get(1 - k))
-                            .filter(p -> p.opType().equals("MatMul") && p.inputs().size() == 2)
-                            .flatMap(mm -> weight(mm.inputs().get(1), true, node.outputs().getFirst()));
-                    if (isBias(bias) && linear.isPresent()) {
-                        register(bias, linear.get());
+                    if (isBias(bias)) {
+                        index.producer(in.get(1 - k))
+                                .filter(p -> p.opType().equals("MatMul") && p.inputs().size() == 2)
+                                .flatMap(mm -> weight(mm.inputs().get(1), true, node.outputs().getFirst()))
+                                .ifPresent(linear -> register(bias, linear));
                     }
                 }
             } else if (node.opType().equals("Gemm") && in.size() == 3 && isBias(in.get(2)) && !node.outputs().isEmpty()) {

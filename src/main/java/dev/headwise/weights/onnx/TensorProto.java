@@ -38,6 +38,12 @@ public record TensorProto(String name, int dataType, long[] dims, ByteBuffer dat
         data = data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** A fresh read-only view, so one reader's position never disturbs another's. */
+    @Override
+    public ByteBuffer data() {
+        return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     @Override
     public long[] dims() {
         return dims.clone();
@@ -69,7 +75,7 @@ public record TensorProto(String name, int dataType, long[] dims, ByteBuffer dat
 
     /** The values as float32, widening or narrowing from the stored floating-point type. */
     public float[] toFloats() {
-        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = data();
         float[] out = new float[elementCount()];
         switch (dataType) {
             case FLOAT -> b.asFloatBuffer().get(out);
@@ -96,7 +102,7 @@ public record TensorProto(String name, int dataType, long[] dims, ByteBuffer dat
 
     /** The values of an integer tensor as longs (unsigned types read unsigned; uint64 above 2^63 wraps). */
     public long[] toLongs() {
-        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = data();
         long[] out = new long[elementCount()];
         for (int i = 0; i < out.length; i++) {
             out[i] = switch (dataType) {
