@@ -2,22 +2,33 @@ package dev.headwise.tokenize;
 
 import java.util.List;
 
-/** Turns text into token ids with special tokens; implementations are safe for concurrent callers. */
+/**
+ * Turns text into model input ids. Implementations are safe for concurrent use by several threads
+ * (but not concurrently with {@link #close()}).
+ */
 public interface TextTokenizer extends AutoCloseable {
-    /** Token ids and token-type ids of one text, with special tokens, truncated to {@code maxLength}. */
+
+    /**
+     * Encodes one text with the model's special tokens ({@code [CLS] ... [SEP]} for BERT). Longer results
+     * are cut to {@code maxLength} tokens, keeping the final special token.
+     *
+     * @param maxLength at least 2
+     */
     Encoding encode(String text, int maxLength);
 
-    default List<Encoding> encodeBatch(List<String> texts, int maxLength) {
-        return texts.stream().map(t -> encode(t, maxLength)).toList();
-    }
+    /** {@link #encode} for each text, in order; may be faster than one call per text. */
+    List<Encoding> encodeBatch(List<String> texts, int maxLength);
 
+    /** The id to pad batches with. */
     int padId();
 
+    /** One more than the largest id this tokenizer can produce. */
     int vocabSize();
 
+    /** The text of these ids, special tokens left out. */
+    String decode(int[] ids);
+
+    /** Frees the native tokenizer; further use fails with {@link IllegalStateException}. */
     @Override
     void close();
-
-    /** One encoded text; the attention mask is implicit (all ones) until the batcher pads. */
-    record Encoding(int[] ids, int[] typeIds) {}
 }

@@ -1,0 +1,50 @@
+package dev.headwise.tokenize;
+
+import java.util.Arrays;
+
+/**
+ * The token ids of one text, special tokens included; its attention mask is all ones (padding is added
+ * later, by whoever batches encodings).
+ *
+ * @param ids token ids
+ * @param typeIds segment (token type) ids, same length as {@code ids}
+ */
+public record Encoding(int[] ids, int[] typeIds) {
+
+    public Encoding {
+        if (ids.length != typeIds.length) {
+            throw new IllegalArgumentException(ids.length + " ids but " + typeIds.length + " type ids");
+        }
+        ids = ids.clone();
+        typeIds = typeIds.clone();
+    }
+
+    @Override
+    public int[] ids() {
+        return ids.clone();
+    }
+
+    @Override
+    public int[] typeIds() {
+        return typeIds.clone();
+    }
+
+    public int length() {
+        return ids.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Encoding e && Arrays.equals(ids, e.ids) && Arrays.equals(typeIds, e.typeIds);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(ids) + Arrays.hashCode(typeIds);
+    }
+
+    @Override
+    public String toString() {
+        return "Encoding" + Arrays.toString(ids);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.headwise.tokenize;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.HeadwiseException;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * A HF {@code tokenizer.json} run by the Rust tokenizers library through DJL, entirely offline: the native
+ * library is extracted from the DJL jar and the tokenizer is read from a local file or bytes, never fetched.
+ *
+ * <p>The Rust tokenizer encodes through a shared reference, so concurrent {@code encode} calls are safe;
+ * a read-write lock keeps {@link #close()} from freeing it under a running call. Padding and truncation
+ * settings in the file are ignored: truncation is per call, padding is the batcher's job.
+ */
+public final class HfTokenizer implements TextTokenizer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Settings fixed at load time, since the Rust tokenizer must not be reconfigured while shared. */
+    private static final Map<String, String> OPTIONS = Map.of(
+            "addSpecialTokens", "true",
+            "padding", "false",
+            "truncation", "false");
+
+    static {
+        // DJL otherwise probes the EC2 metadata endpoint on load to send telemetry; headwise stays offline.
+        if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final String source;
+    private final int padId;
+    private final int vocabSize;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, String source, int padId, int vocabSize) {
+        this.tokenizer = tokenizer;
+        this.source = source;
+        this.padId = padId;
+        this.vocabSize = vocabSize;
+    }
+
+    /** Loads a {@code tokenizer.json} file. */
+    public static HfTokenizer fromFile(Path tokenizerJson) {
+        try {
+            return fromJson(Files.readAllBytes(tokenizerJson), tokenizerJson.toString());
+        } catch (IOException e) {
+            throw new HeadwiseException("Cannot read the tokenizer file " + tokenizerJson + ": " + e.getMessage() + ".", e);
+        }
+    }
+
+    /**
+     * Loads a tokenizer from the bytes of a {@code tokenizer.json}.
+     *
+     * @param source names the file in error messages
+     */
+    public static HfTokenizer fromJson(byte[] json, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new HeadwiseException("The tokenizer file " + source + " is not valid JSON: "
+                    + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()) + ".", e);
+        }
+        if (root == null || !root.path("model").isObject()) {
+            throw new HeadwiseException("The tokenizer file " + source + " has no \"model\" object, so it is not a HF tokenizer.json.");
+        }
+        HuggingFaceTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), OPTIONS);
+        } catch (IOException | RuntimeException e) {
+            throw new HeadwiseException("The tokenizer file " + source + " cannot be loaded by the HF tokenizers library: "
+                    + e.getMessage() + ".", e);
+        }
+        return new HfTokenizer(tokenizer, source, padId(root), vocabSize(root));
+    }
+
+    @Override
+    public Encoding encode(String text, int maxLength) {
+        Objects.requireNonNull(text, "text");
+        checkMaxLength(maxLength);
+        return withTokenizer(t -> truncate(t.encode(text, true, false), maxLength));
+    }
+
+    @Override
+    public List<Encoding> encodeBatch(List<String> texts, int maxLength) {
+        checkMaxLength(maxLength);
+        String[] array = texts.toArray(String[]::new);
+        for (String text : array) {
+            Objects.requireNonNull(text, "text");
+        }
+        return withTokenizer(t -> {
+            List<Encoding> out = new ArrayList<>(array.length);
+            for (ai.djl.huggingface.tokenizers.Encoding e : t.batchEncode(array, true, false)) {
+                out.add(truncate(e, maxLength));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public int padId() {
+        return padId;
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        long[] longs = Arrays.stream(ids).asLongStream().toArray();
+        return withTokenizer(t -> t.decode(longs, true));
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                tokenizer.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HfTokenizer[" + source + "]";
+    }
+
+    private <T> T withTokenizer(Function<HuggingFaceTokenizer, T> call) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("The tokenizer from " + source + " is closed.");
+            }
+            return call.apply(tokenizer);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static void checkMaxLength(int maxLength) {
+        if (maxLength < 2) {
+            throw new HeadwiseException("The maximum sequence length must be at least 2 (room for the special tokens) but is "
+                    + maxLength + ".");
+        }
+    }
+
+    /** Cuts to maxLength tokens, keeping the final special token ([SEP]) as HF's truncation does. */
+    private static Encoding truncate(ai.djl.huggingface.tokenizers.Encoding e, int maxLength) {
+        long[] ids = e.getIds();
+        long[] types = e.getTypeIds();
+        int n = Math.min(ids.length, maxLength);
+        int[] outIds = new int[n];
+        int[] outTypes = new int[n];
+        for (int i = 0; i < n; i++) {
+            int from = i == n - 1 ? ids.length - 1 : i;
+            outIds[i] = Math.toIntExact(ids[from]);
+            outTypes[i] = Math.toIntExact(types[from]);
+        }
+        return new Encoding(outIds, outTypes);
+    }
+
+    /** padding.pad_id, else the id of [PAD] or <pad>; else 0, harmless since padded positions are masked. */
+    private static int padId(JsonNode root) {
+        JsonNode padding = root.path("padding");
+        if (padding.path("pad_id").canConvertToInt()) {
+            return padding.path("pad_id").intValue();
+        }
+        for (String token : List.of("[PAD]", "<pad>")) {
+            JsonNode id = root.path("model").path("vocab").path(token);
+            if (id.canConvertToInt()) {
+                return id.intValue();
+            }
+            for (JsonNode added : root.path("added_tokens")) {
+                if (token.equals(added.path("content").asText()) && added.path("id").canConvertToInt()) {
+                    return added.path("id").intValue();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Largest id + 1 over the model vocab (a token-to-id object, or a Unigram list) and the added tokens. */
+    private static int vocabSize(JsonNode root) {
+        JsonNode vocab = root.path("model").path("vocab");
+        int size = vocab.isArray() ? vocab.size() : 0;
+        if (vocab.isObject()) {
+            for (JsonNode id : vocab) {
+                size = Math.max(size, id.asInt() + 1);
+            }
+        }
+        for (JsonNode added : root.path("added_tokens")) {
+            size = Math.max(size, added.path("id").asInt() + 1);
+        }
+        return size;
+    }
+}
