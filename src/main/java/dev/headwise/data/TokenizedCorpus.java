@@ -2,7 +2,7 @@ package dev.headwise.data;
 
 import dev.headwise.HeadwiseException;
 import dev.headwise.tokenize.TextTokenizer;
-import dev.headwise.tokenize.TextTokenizer.Encoding;
+import dev.headwise.tokenize.Encoding;
 import java.util.List;
 import java.util.stream.IntStream;
 

@@ -17,7 +17,9 @@ public interface TextTokenizer extends AutoCloseable {
     Encoding encode(String text, int maxLength);
 
     /** {@link #encode} for each text, in order; may be faster than one call per text. */
-    List<Encoding> encodeBatch(List<String> texts, int maxLength);
+    default List<Encoding> encodeBatch(List<String> texts, int maxLength) {
+        return texts.stream().map(t -> encode(t, maxLength)).toList();
+    }
 
     /** The id to pad batches with. */
     int padId();

@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.tokenize.Encoding;
 import dev.headwise.tokenize.TextTokenizer;
 import java.util.Arrays;
 
@@ -35,6 +36,11 @@ record WhitespaceTokenizer(int vocabSize, boolean pairs) implements TextTokenize
     @Override
     public int padId() {
         return 0;
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        return Arrays.toString(ids);
     }
 
     @Override
