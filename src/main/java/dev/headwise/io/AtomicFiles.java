@@ -70,7 +70,8 @@ public final class AtomicFiles {
             throw new dev.headwise.HeadwiseException(target + " already exists and is not empty; use --overwrite to replace it.");
         }
         Files.createDirectories(abs.getParent());
-        Path fresh = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".new-");
+        // Not Files.createTempDirectory: its owner-only permissions would stay on the published directory.
+        Path fresh = Files.createDirectory(abs.resolveSibling("." + abs.getFileName() + ".new-" + UUID.randomUUID()));
         Path old = abs.resolveSibling("." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
         try {
             writer.writeTo(fresh);

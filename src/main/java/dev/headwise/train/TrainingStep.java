@@ -1,6 +1,6 @@
 package dev.headwise.train;
 
-import dev.headwise.model.Batch;
+import dev.headwise.model.ModelInput;
 import dev.headwise.model.Loss;
 import dev.headwise.model.TextClassifier;
 import org.bytedeco.pytorch.Scalar;
@@ -29,7 +29,7 @@ public final class TrainingStep {
      * Adds {@code weight} x this batch's loss gradient (weight 1/k for k accumulated batches) and returns
      * the unweighted loss as a detached scalar tensor (reading it is a device sync; do it only to log).
      */
-    public Tensor accumulate(Batch batch, double weight) {
+    public Tensor accumulate(ModelInput batch, double weight) {
         Tensor l = loss.compute(model.logits(batch.ids(), batch.mask(), batch.typeIds(), true), batch.targets());
         (weight == 1.0 ? l : l.mul(new Scalar(weight))).backward();
         return l.detach();

@@ -1,6 +1,6 @@
 package dev.headwise.train;
 
-import dev.headwise.model.Batch;
+import dev.headwise.model.ModelInput;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
@@ -29,7 +29,7 @@ class TrainingStepTest {
         var model = TextClassifier.create(config, TinyModels.CPU);
         Tensor[] x = TinyModels.batch(1, 32, 12, 60);
         Tensor y = TinyModels.targets(heads, 2, 32, torch.ScalarType.Float);
-        var batch = new Batch(x[0], x[1], null, y);
+        var batch = new ModelInput(x[0], x[1], null, y);
         var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                 new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
         assertTrue(accuracy(model, batch) < 0.7, "random init should not already fit");
@@ -49,7 +49,7 @@ class TrainingStepTest {
         Heads heads = TinyModels.heads(Task.HIERARCHICAL);
         var model = TextClassifier.create(new ClassifierConfig(TinyModels.bert(), heads), TinyModels.CPU);
         Tensor[] x = TinyModels.batch(3, 8, 16, 50);
-        var batch = new Batch(x[0], x[1], null, TinyModels.targets(heads, 4, 8, torch.ScalarType.Float));
+        var batch = new ModelInput(x[0], x[1], null, TinyModels.targets(heads, 4, 8, torch.ScalarType.Float));
         var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                 new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
         Runnable oneStep = () -> {
@@ -72,7 +72,7 @@ class TrainingStepTest {
         assertTrue(rssGrownKb < 64 * 1024, "RSS grew by " + rssGrownKb + " kB over 1,000 steps");
     }
 
-    private static double accuracy(TextClassifier model, Batch batch) {
+    private static double accuracy(TextClassifier model, ModelInput batch) {
         try (var scope = new PointerScope(); var noGrad = new NoGradGuard()) {
             Tensor pred = model.logits(batch.ids(), batch.mask(), null, false).argmax(new org.bytedeco.pytorch.LongOptional(1), false);
             return pred.eq(batch.targets()).to(torch.ScalarType.Float).mean().item_double();

@@ -1,0 +1,37 @@
+package dev.headwise.infer;
+
+import dev.headwise.model.ModelInput;
+import dev.headwise.model.Tensors;
+import dev.headwise.tokenize.Encoding;
+import org.bytedeco.pytorch.Device;
+
+import java.util.List;
+
+/** Pads encoded texts into one model input: ids, mask and token types (B, T), T the longest text. */
+public final class Inputs {
+    private Inputs() {}
+
+    public static ModelInput pad(List<Encoding> encodings, int padId, Device device) {
+        int b = encodings.size();
+        int t = encodings.stream().mapToInt(e -> e.ids().length).max().orElse(0);
+        long[] ids = new long[b * t];
+        long[] mask = new long[b * t];
+        long[] types = new long[b * t];
+        boolean anyType = false;
+        java.util.Arrays.fill(ids, padId);
+        for (int i = 0; i < b; i++) {
+            int[] e = encodings.get(i).ids();
+            int[] ty = encodings.get(i).typeIds();
+            for (int j = 0; j < e.length; j++) {
+                ids[i * t + j] = e[j];
+                mask[i * t + j] = 1;
+                types[i * t + j] = ty[j];
+                anyType |= ty[j] != 0;
+            }
+        }
+        return new ModelInput(Tensors.longs(ids, b, t).to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long),
+                Tensors.longs(mask, b, t).to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long),
+                anyType ? Tensors.longs(types, b, t).to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long) : null,
+                null);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.headwise.infer;
+
+import dev.headwise.HeadwiseException;
+import dev.headwise.model.ConfigJson;
+import dev.headwise.model.ModelFiles;
+import dev.headwise.model.TextClassifier;
+import dev.headwise.tokenize.TextTokenizer;
+import dev.headwise.tokenize.Tokenizers;
+import org.bytedeco.pytorch.Device;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A model directory opened for use: the network and its tokenizer. */
+public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) implements AutoCloseable {
+
+    /** A trained classifier: config.json, weights with every head parameter, tokenizer. */
+    public static LoadedModel classifier(Path dir, Device device) {
+        requireDir(dir);
+        TextClassifier model = ModelFiles.load(dir, device);
+        return new LoadedModel(model, Tokenizers.load(dir, true));
+    }
+
+    /** Any encoder directory (an imported or pretrained encoder, or a classifier); heads may be fresh. */
+    public static LoadedModel encoder(Path dir, Device device) {
+        requireDir(dir);
+        var config = ConfigJson.read(dir.resolve("config.json"));
+        TextClassifier model = ModelFiles.fromPretrained(dir, config.heads(), device).model();
+        return new LoadedModel(model, Tokenizers.load(dir, true));
+    }
+
+    /** Longest input the model accepts. */
+    public int maxLength() {
+        return model.config().model().maxPositions();
+    }
+
+    private static void requireDir(Path dir) {
+        if (!Files.isDirectory(dir)) throw new HeadwiseException("model directory " + dir + " does not exist.");
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
