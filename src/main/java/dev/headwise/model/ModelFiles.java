@@ -96,7 +96,7 @@ public final class ModelFiles {
         try (var arena = Arena.ofConfined()) {
             model.parameters().named().forEach((name, t) -> {
                 if (!(model.config().model().sinusoidalPositions() && name.endsWith("position_embeddings.weight"))) {
-                    tensors.add(toData(name, t, arena));
+                    tensors.add(Tensors.toData(name, t, arena));
                 }
             });
             SafeTensors.writeModelDir(dir, tensors, Map.of("format", "pt"), MAX_SHARD_BYTES);
@@ -120,31 +120,8 @@ public final class ModelFiles {
     /** Copies checkpoint tensors into fp32 libtorch tensors (in the caller's scope), keeping {@code extra} entries. */
     private static Map<String, Tensor> toTensors(Map<String, TensorData> data, Map<String, Tensor> extra) {
         var out = new HashMap<String, Tensor>(extra);
-        data.forEach((name, t) -> out.put(name, toTensor(t)));
+        data.forEach((name, t) -> out.put(name, Tensors.fromData(t)));
         return out;
     }
 
-    static Tensor toTensor(TensorData t) {
-        torch.ScalarType type = switch (t.dtype()) {
-            case F32 -> torch.ScalarType.Float;
-            case F16 -> torch.ScalarType.Half;
-            case BF16 -> torch.ScalarType.BFloat16;
-            case F64 -> torch.ScalarType.Double;
-            default -> throw new HeadwiseException("tensor '" + t.name() + "' is " + t.dtype()
-                    + "; model parameters must be floating point.");
-        };
-        try (var arena = Arena.ofConfined()) {
-            MemorySegment data = t.data().isNative() ? t.data() : arena.allocate(t.data().byteSize() + 1).copyFrom(t.data());
-            return torch.from_blob(Tensors.pointerTo(data), t.shape(), new TensorOptions(type))
-                    .to(torch.ScalarType.Float, false, true, new org.bytedeco.pytorch.MemoryFormatOptional());
-        }
-    }
-
-    private static TensorData toData(String name, Tensor t, Arena arena) {
-        Tensor c = t.detach().to(torch.ScalarType.Float).cpu().contiguous();
-        long bytes = c.nbytes();
-        MemorySegment copy = arena.allocate(Math.max(bytes, 1)).asSlice(0, bytes);
-        MemorySegment.copy(MemorySegment.ofAddress(c.data_ptr().address()).reinterpret(bytes), 0, copy, 0, bytes);
-        return new TensorData(name, DType.F32, Tensors.shape(c), copy);
-    }
 }

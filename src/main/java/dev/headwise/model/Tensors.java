@@ -4,6 +4,12 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
+import dev.headwise.HeadwiseException;
+import dev.headwise.weights.DType;
+import dev.headwise.weights.TensorData;
+import org.bytedeco.pytorch.TensorOptions;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -40,6 +46,41 @@ public final class Tensors {
                 address = segmentAddress;
             }
         };
+    }
+
+    /** A copy of checkpoint data as an fp32 tensor (parameters are fp32 whatever the file stores). */
+    public static Tensor fromData(TensorData t) {
+        torch.ScalarType type = switch (t.dtype()) {
+            case F32 -> torch.ScalarType.Float;
+            case F16 -> torch.ScalarType.Half;
+            case BF16 -> torch.ScalarType.BFloat16;
+            case F64 -> torch.ScalarType.Double;
+            default -> throw new HeadwiseException("tensor '" + t.name() + "' is " + t.dtype()
+                    + "; model parameters must be floating point.");
+        };
+        return fromData(t, type).to(torch.ScalarType.Float);
+    }
+
+    /** A copy of checkpoint data as a tensor of the given type, which must match the data's dtype. */
+    public static Tensor fromData(TensorData t, torch.ScalarType type) {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment data = t.data().isNative() ? t.data() : arena.allocate(t.data().byteSize() + 1).copyFrom(t.data());
+            return torch.from_blob(pointerTo(data), t.shape(), new TensorOptions(type)).clone();
+        }
+    }
+
+    /** A copy of a tensor as checkpoint data in {@code arena}: F32 for floating point, else U8 or I64 as stored. */
+    public static TensorData toData(String name, Tensor t, Arena arena) {
+        DType dtype = switch (t.scalar_type()) {
+            case Byte -> DType.U8;
+            case Long -> DType.I64;
+            default -> DType.F32;
+        };
+        Tensor c = (dtype == DType.F32 ? t.detach().to(torch.ScalarType.Float) : t.detach()).cpu().contiguous();
+        long bytes = c.nbytes();
+        MemorySegment copy = arena.allocate(Math.max(bytes, 1)).asSlice(0, bytes);
+        MemorySegment.copy(MemorySegment.ofAddress(c.data_ptr().address()).reinterpret(bytes), 0, copy, 0, bytes);
+        return new TensorData(name, dtype, shape(c), copy);
     }
 
     public static long[] shape(Tensor t) {

@@ -1,0 +1,160 @@
+package dev.headwise.train;
+
+import dev.headwise.Task;
+import dev.headwise.data.BatchCollator;
+import dev.headwise.data.BatchPlan;
+import dev.headwise.data.LabelSpace;
+import dev.headwise.data.LabeledDataset;
+import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.metrics.ClassificationMetrics;
+import dev.headwise.metrics.HierarchicalMetrics;
+import dev.headwise.metrics.MultiLabelMetrics;
+import dev.headwise.metrics.Thresholds;
+import dev.headwise.model.Heads;
+import dev.headwise.model.Loss;
+import dev.headwise.model.ModelInput;
+import dev.headwise.model.Tensors;
+import dev.headwise.model.TextClassifier;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a model over a dataset without dropout or gradients and scores it with the task's metrics. */
+public final class Evaluator {
+    private Evaluator() {}
+
+    /**
+     * @param metrics the JSON-able metrics record ({@code ClassificationMetrics}, {@code MultiLabelMetrics}
+     *                or the per-level map of {@code HierarchicalMetrics})
+     * @param summary named scalars for logging and model selection ({@code eval_loss}, {@code accuracy}, ...)
+     * @param probabilities per example, shaped like the logits
+     */
+    public record Result(Object metrics, Map<String, Double> summary, String text, float[][] probabilities) {
+        public double get(String metric) {
+            Double v = summary.get(metric);
+            if (v == null) {
+                throw new dev.headwise.HeadwiseException("metric '" + metric + "' is not computed for this task; choose one of "
+                        + summary.keySet() + ".");
+            }
+            return v;
+        }
+    }
+
+    /** Options of evaluation: decision thresholds for multi-label, hierarchy-consistent decoding. */
+    public record Options(int batchSize, Thresholds thresholds, boolean consistentDecoding) {}
+
+    public static Result evaluate(TextClassifier model, Loss loss, TokenizedCorpus corpus, LabeledDataset data,
+                                  int[] rows, Options options) {
+        Heads heads = model.config().heads();
+        Task task = heads.task();
+        var collator = new BatchCollator(corpus, data);
+        BatchPlan plan = BatchPlan.sequential(rows, options.batchSize());
+        float[][] probs = new float[rows.length][];
+        double lossSum = 0;
+        int seen = 0;
+        for (int k = 0; k < plan.batchCount(); k++) {
+            try (var scope = new PointerScope(); var mode = new InferenceMode()) {
+                ModelInput in = Batches.toInput(collator.collate(plan.batch(k)), task, model.device());
+                Tensor logits = model.logits(in.ids(), in.mask(), in.typeIds(), false);
+                lossSum += loss.compute(logits, in.targets()).item_double() * in.size();
+                float[] p = Tensors.toFloats(Loss.probabilities(heads, logits));
+                int width = heads.numLogits();
+                for (int i = 0; i < in.size(); i++) {
+                    probs[seen + i] = java.util.Arrays.copyOfRange(p, i * width, (i + 1) * width);
+                }
+                seen += (int) in.size();
+            }
+        }
+        var summary = new LinkedHashMap<String, Double>();
+        summary.put("eval_loss", rows.length == 0 ? Double.NaN : lossSum / rows.length);
+        LabelSpace space = data.labelSpace();
+        return switch (task) {
+            case MULTICLASS, BINARY -> {
+                int[] gold = gold(data, rows, 0);
+                List<String> labels = space.levels().getFirst().labels();
+                ClassificationMetrics m = task == Task.BINARY
+                        ? ClassificationMetrics.binary(labels, column(probs, 0, 1), gold, 0.5)
+                        : ClassificationMetrics.of(labels, probs, gold);
+                putFlat(summary, m);
+                yield new Result(m, summary, m.toText(), probs);
+            }
+            case MULTILABEL -> {
+                var gold = new boolean[rows.length][space.labels().size()];
+                for (int i = 0; i < rows.length; i++) {
+                    for (int c = 0; c < gold[i].length; c++) gold[i][c] = data.hasLabel(rows[i], c);
+                }
+                Thresholds t = options.thresholds() != null ? options.thresholds() : Thresholds.half();
+                MultiLabelMetrics m = MultiLabelMetrics.of(space.labels(), probs, gold, t);
+                summary.put("micro_f1", m.microF1());
+                summary.put("macro_f1", m.macroF1());
+                summary.put("subset_accuracy", m.subsetAccuracy());
+                summary.put("hamming_loss", m.hammingLoss());
+                yield new Result(m, summary, m.toText(), probs);
+            }
+            case HIERARCHICAL -> {
+                int depth = heads.levels().size();
+                double[][][] scores = new double[depth][rows.length][];
+                int[][] gold = new int[depth][];
+                for (int l = 0; l < depth; l++) {
+                    int off = heads.offset(l);
+                    int size = heads.levels().get(l).size();
+                    for (int i = 0; i < rows.length; i++) scores[l][i] = column(probs[i], off, size);
+                    gold[l] = gold(data, rows, l);
+                }
+                List<String> names = space.levels().stream().map(LabelSpace.Level::name).toList();
+                List<List<String>> labels = space.levels().stream().map(LabelSpace.Level::labels).toList();
+                HierarchicalMetrics m = HierarchicalMetrics.of(names, labels, scores, gold,
+                        options.consistentDecoding() ? space.hierarchy() : null);
+                summary.put("path_accuracy", m.pathAccuracy());
+                m.levels().forEach((level, lm) -> {
+                    summary.put(level + "/accuracy", lm.accuracy());
+                    summary.put(level + "/macro_f1", lm.macroF1());
+                });
+                yield new Result(m.json(), summary, m.toText(), probs);
+            }
+        };
+    }
+
+    /** The metric a task is judged by unless the user picks another. */
+    public static String defaultMetric(Task task) {
+        return switch (task) {
+            case MULTICLASS, BINARY -> "macro_f1";
+            case MULTILABEL -> "micro_f1";
+            case HIERARCHICAL -> "path_accuracy";
+        };
+    }
+
+    /** Whether a larger value of {@code metric} is better. */
+    public static boolean higherIsBetter(String metric) {
+        return !(metric.endsWith("loss"));
+    }
+
+    private static void putFlat(Map<String, Double> summary, ClassificationMetrics m) {
+        summary.put("accuracy", m.accuracy());
+        summary.put("macro_f1", m.macroF1());
+        summary.put("micro_f1", m.microF1());
+        summary.put("weighted_f1", m.weightedF1());
+    }
+
+    private static int[] gold(LabeledDataset data, int[] rows, int level) {
+        int[] g = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) g[i] = data.classId(rows[i], level);
+        return g;
+    }
+
+    private static double[] column(float[][] probs, int col, int width) {
+        double[] out = new double[probs.length];
+        for (int i = 0; i < probs.length; i++) out[i] = probs[i][col];
+        return out;
+    }
+
+    private static double[] column(float[] row, int off, int size) {
+        double[] out = new double[size];
+        for (int c = 0; c < size; c++) out[c] = row[off + c];
+        return out;
+    }
+}

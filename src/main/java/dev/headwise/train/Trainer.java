@@ -1,0 +1,203 @@
+package dev.headwise.train;
+
+import dev.headwise.HeadwiseException;
+import dev.headwise.data.BatchCollator;
+import dev.headwise.data.BatchPlan;
+import dev.headwise.data.BatchSampler;
+import dev.headwise.data.LabeledDataset;
+import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.model.Loss;
+import dev.headwise.model.TextClassifier;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.nio.file.Path;
+
+/**
+ * The training loop: seeded per-epoch shuffling, gradient accumulation, warmup and decay, clipping,
+ * periodic evaluation and checkpoints, best-model selection, early stopping and exact resume. Each
+ * micro-batch runs inside its own {@link PointerScope}, so native memory stays flat however long it runs.
+ */
+public final class Trainer {
+
+    /** The tokenized examples and which rows train and evaluate (eval may be empty). */
+    public record Data(TokenizedCorpus corpus, LabeledDataset dataset, int[] trainRows, int[] evalRows) {}
+
+    /**
+     * @param finalEval evaluation of the returned weights on the eval rows, or null without eval rows
+     * @param best      the checkpoint whose weights the model now holds, or null
+     */
+    public record Outcome(long steps, Evaluator.Result finalEval, Path best, boolean stoppedEarly,
+                          double trainSeconds, double samplesPerSecond) {}
+
+    private final TextClassifier model;
+    private final Loss loss;
+    private final TrainOptions options;
+    private final Checkpoints checkpoints;
+    private final Evaluator.Options evalOptions;
+
+    /**
+     * @param checkpointDir where checkpoints go ({@code <out>/checkpoints})
+     * @param tokenizerJson copied into each checkpoint so any checkpoint is a usable model directory
+     */
+    public Trainer(TextClassifier model, Loss loss, TrainOptions options, Path checkpointDir, Path tokenizerJson,
+                   Evaluator.Options evalOptions) {
+        this.model = model;
+        this.loss = loss;
+        this.options = options;
+        this.checkpoints = new Checkpoints(checkpointDir, tokenizerJson);
+        this.evalOptions = evalOptions;
+    }
+
+    /** Optimizer steps the run will take. */
+    public long totalSteps(int trainRows) {
+        if (options.maxSteps() > 0) return options.maxSteps();
+        long batches = (trainRows + options.batchSize() - 1) / options.batchSize();
+        return options.epochs() * Math.max(1, batches / options.gradientAccumulation());
+    }
+
+    /** The newest checkpoint to resume from, if any. */
+    public java.util.Optional<Path> resumable() {
+        return checkpoints.latest();
+    }
+
+    /**
+     * Trains from the current weights, or from {@code resumeFrom} (a checkpoint of this run) when not null.
+     * Seed libtorch before building the model; this method re-seeds for dropout at the start of a fresh run.
+     */
+    public Outcome train(Data data, Path resumeFrom, TrainingLog log) {
+        if (data.trainRows().length == 0) throw new HeadwiseException("there are no training examples.");
+        var optimizer = new AdamW(model.parameters(), options.adamw(), !options.freezeEncoder());
+        if (options.freezeEncoder()) freezeEncoder();
+        var step = new TrainingStep(model, loss, optimizer, options.maxGradNorm());
+        long total = totalSteps(data.trainRows().length);
+        long warmup = options.warmupSteps() > 0 ? options.warmupSteps() : (long) Math.ceil(options.warmupRatio() * total);
+        var schedule = new LrSchedule(options.schedule(), options.lr(), Math.min(warmup, total), total);
+        var sampler = new BatchSampler(options.batchSize(), options.seed(), options.grouping());
+        var collator = new BatchCollator(data.corpus(), data.dataset());
+        String metric = options.metric() != null ? options.metric()
+                : Evaluator.defaultMetric(model.config().heads().task());
+
+        TrainerState state;
+        if (resumeFrom != null) {
+            state = checkpoints.restore(resumeFrom, model, optimizer);
+            log.info("resumed from " + resumeFrom + " at step " + state.step());
+        } else {
+            torch.manual_seed(options.seed());
+            state = TrainerState.start();
+        }
+        boolean checkEveryStep = model.device().is_cpu(); // reading the loss costs a device sync elsewhere
+        long started = System.nanoTime();
+        long samples = 0;
+        long windowStart = System.nanoTime();
+        long windowSamples = 0;
+        double windowLoss = 0;
+        int windowCount = 0;
+        Tensor windowLossSum = null;
+        boolean stoppedEarly = false;
+        int epoch = state.epoch();
+        int micro = 0;
+
+        training:
+        for (; state.step() < total; epoch++) {
+            BatchPlan plan = sampler.epoch(epoch, data.trainRows(), data.corpus()::length);
+            int first = epoch == state.epoch() ? state.batch() : 0;
+            for (int b = first; b < plan.batchCount(); b++) {
+                int[] rows = plan.batch(b);
+                try (var scope = new PointerScope()) {
+                    var input = Batches.toInput(collator.collate(rows), model.config().heads().task(), model.device());
+                    Tensor l = step.accumulate(input, 1.0 / options.gradientAccumulation());
+                    if (checkEveryStep) {
+                        double v = l.item_double();
+                        requireFinite(v, state, epoch);
+                        windowLoss += v;
+                    } else {
+                        windowLossSum = windowLossSum == null ? l : windowLossSum.add(l);
+                        scope.detach(windowLossSum);
+                    }
+                    windowCount++;
+                    samples += rows.length;
+                    windowSamples += rows.length;
+                    micro++;
+                    boolean lastOfEpoch = b == plan.batchCount() - 1;
+                    if (micro < options.gradientAccumulation() && !lastOfEpoch) continue;
+                    micro = 0;
+                    Tensor norm = step.update(schedule.at(state.step()));
+                    boolean epochDone = lastOfEpoch;
+                    state = new TrainerState(state.step() + 1, epochDone ? epoch + 1 : epoch, epochDone ? 0 : b + 1,
+                            state.bestMetric(), state.bestStep(), state.evalsWithoutImprovement());
+                    long s = state.step();
+                    if (s % options.logEvery() == 0 || s == total) {
+                        if (!checkEveryStep) {
+                            windowLoss = windowLossSum.item_double();
+                            windowLossSum = null;
+                            requireFinite(windowLoss, state, epoch);
+                        }
+                        double secs = (System.nanoTime() - windowStart) / 1e9;
+                        double rate = windowSamples / Math.max(secs, 1e-9);
+                        double perStep = (System.nanoTime() - started) / 1e9 / Math.max(1, samples) * options.batchSize()
+                                * options.gradientAccumulation();
+                        log.step(s, total, epoch, windowLoss / windowCount, schedule.at(s - 1),
+                                norm == null ? Double.NaN : norm.item_double(), rate, perStep * (total - s));
+                        windowStart = System.nanoTime();
+                        windowSamples = 0;
+                        windowLoss = 0;
+                        windowCount = 0;
+                    }
+                    boolean evalNow = data.evalRows().length > 0
+                            && (options.evalEvery() > 0 ? s % options.evalEvery() == 0 : epochDone);
+                    boolean saveNow = evalNow || (options.saveEvery() > 0 ? s % options.saveEvery() == 0 : epochDone)
+                            || s == total;
+                    if (evalNow) {
+                        var result = Evaluator.evaluate(model, loss, data.corpus(), data.dataset(), data.evalRows(), evalOptions);
+                        log.eval(s, epoch, result);
+                        double value = result.get(metric);
+                        boolean better = state.bestMetric() == null || (Evaluator.higherIsBetter(metric)
+                                ? value > state.bestMetric() : value < state.bestMetric());
+                        state = better ? new TrainerState(s, state.epoch(), state.batch(), value, s, 0)
+                                : new TrainerState(s, state.epoch(), state.batch(), state.bestMetric(), state.bestStep(),
+                                state.evalsWithoutImprovement() + 1);
+                    }
+                    if (saveNow) {
+                        checkpoints.save(model, optimizer, state);
+                        checkpoints.rotate(options.keepLast(), state.bestStep());
+                    }
+                    if (options.patience() > 0 && state.evalsWithoutImprovement() >= options.patience()) {
+                        log.info("early stopping: no improvement of " + metric + " in " + options.patience()
+                                + " evaluations");
+                        stoppedEarly = true;
+                        break training;
+                    }
+                    if (s >= total) break training;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Path best = null;
+        Evaluator.Result finalEval = null;
+        if (state.bestStep() >= 0) {
+            best = checkpoints.dir(state.bestStep());
+            Checkpoints.loadWeights(best, model);
+            log.info("loaded the best checkpoint (step " + state.bestStep() + ", " + metric + " "
+                    + String.format(java.util.Locale.ROOT, "%.4f", state.bestMetric()) + ")");
+        }
+        if (data.evalRows().length > 0) {
+            finalEval = Evaluator.evaluate(model, loss, data.corpus(), data.dataset(), data.evalRows(), evalOptions);
+        }
+        return new Outcome(state.step(), finalEval, best, stoppedEarly, seconds, samples / Math.max(seconds, 1e-9));
+    }
+
+    private void freezeEncoder() {
+        model.parameters().named().forEach((name, p) -> {
+            if (model.isEncoderParameter(name)) p.requires_grad_(false);
+        });
+    }
+
+    private void requireFinite(double lossValue, TrainerState state, int epoch) {
+        if (Double.isFinite(lossValue)) return;
+        String last = checkpoints.latest().map(p -> "; the last good checkpoint is " + p).orElse("; no checkpoint was written yet");
+        throw new HeadwiseException("the loss became " + lossValue + " at step " + (state.step() + 1) + " (epoch " + epoch
+                + "): training stopped" + last + ". Try a lower --lr or gradient clipping (--max-grad-norm).");
+    }
+}

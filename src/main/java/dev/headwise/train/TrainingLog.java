@@ -1,0 +1,117 @@
+package dev.headwise.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.HeadwiseException;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Locale;
+
+/**
+ * What a run reports: one JSON record per logging step and per evaluation in {@code metrics.jsonl}, and
+ * either a progress bar (on a terminal) or plain periodic lines (in logs and CI).
+ */
+public final class TrainingLog implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BufferedWriter jsonl;
+    private final PrintWriter console;
+    private final ProgressBar bar;
+
+    /**
+     * @param resumedAt when resuming, records after this step (written by the interrupted run after its
+     *                  last checkpoint) are dropped so the file reads as one uninterrupted run; -1 starts afresh
+     */
+    public TrainingLog(Path metricsJsonl, PrintWriter console, boolean progressBar, long totalSteps, long resumedAt) {
+        this.console = console;
+        try {
+            Files.createDirectories(metricsJsonl.toAbsolutePath().getParent());
+            if (resumedAt >= 0 && Files.exists(metricsJsonl)) {
+                var kept = new ArrayList<String>();
+                for (String line : Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank() && JSON.readTree(line).path("step").asLong() <= resumedAt) kept.add(line);
+                }
+                Files.write(metricsJsonl, kept, StandardCharsets.UTF_8);
+            } else {
+                Files.deleteIfExists(metricsJsonl);
+            }
+            jsonl = Files.newBufferedWriter(metricsJsonl, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new HeadwiseException("cannot write " + metricsJsonl + ": " + e.getMessage(), e);
+        }
+        bar = progressBar ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().build() : null;
+        if (bar != null && resumedAt > 0) bar.stepTo(resumedAt);
+    }
+
+    void step(long step, long total, int epoch, double loss, double lr, double gradNorm, double samplesPerSecond,
+              double etaSeconds) {
+        ObjectNode r = JSON.createObjectNode().put("type", "train").put("step", step).put("epoch", epoch)
+                .put("loss", loss).put("lr", lr).put("samples_per_s", samplesPerSecond);
+        if (!Double.isNaN(gradNorm)) r.put("grad_norm", gradNorm);
+        write(r);
+        String extra = String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e %.1f samples/s", epoch, loss, lr,
+                samplesPerSecond);
+        if (bar != null) {
+            bar.stepTo(step);
+            bar.setExtraMessage(extra);
+        } else {
+            console.printf(Locale.ROOT, "step %d/%d  %s  eta %s%n", step, total, extra, duration(etaSeconds));
+            console.flush();
+        }
+    }
+
+    void eval(long step, int epoch, Evaluator.Result result) {
+        ObjectNode r = JSON.createObjectNode().put("type", "eval").put("step", step).put("epoch", epoch);
+        result.summary().forEach(r::put);
+        write(r);
+        var line = new StringBuilder("eval @ step ").append(step).append(':');
+        result.summary().forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
+        info(line.toString());
+    }
+
+    /** A line for the person watching, printed above the progress bar if there is one. */
+    public void info(String line) {
+        if (bar != null) bar.pause();
+        console.println(line);
+        console.flush();
+        if (bar != null) bar.resume();
+    }
+
+    private void write(ObjectNode record) {
+        try {
+            jsonl.write(JSON.writeValueAsString(record));
+            jsonl.newLine();
+            jsonl.flush();
+        } catch (IOException e) {
+            throw new HeadwiseException("cannot append to metrics.jsonl: " + e.getMessage(), e);
+        }
+    }
+
+    static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) return "?";
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) bar.close();
+        try {
+            jsonl.close();
+        } catch (IOException e) {
+            throw new HeadwiseException("cannot close metrics.jsonl: " + e.getMessage(), e);
+        }
+    }
+}
