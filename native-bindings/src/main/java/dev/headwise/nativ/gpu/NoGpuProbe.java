@@ -1,0 +1,44 @@
+package dev.headwise.nativ.gpu;
+
+import dev.headwise.HeadwiseException;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The probe when no GPU can be used, with the reason (missing library, no device, an error code). */
+public record NoGpuProbe(String reason) implements GpuProbe {
+    public NoGpuProbe {
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public boolean available() {
+        return false;
+    }
+
+    @Override
+    public List<GpuInfo> devices() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<String> driverVersion() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> runtimeVersion() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String description() {
+        return "no GPU: " + reason;
+    }
+
+    @Override
+    public GpuTimer startTimer(int device) {
+        throw new HeadwiseException("cannot time GPU " + device + ": " + reason);
+    }
+}
