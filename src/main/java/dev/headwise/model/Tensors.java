@@ -71,11 +71,10 @@ public final class Tensors {
 
     /** A copy of a tensor as checkpoint data in {@code arena}: F32 for floating point, else U8 or I64 as stored. */
     public static TensorData toData(String name, Tensor t, Arena arena) {
-        DType dtype = switch (t.scalar_type()) {
-            case Byte -> DType.U8;
-            case Long -> DType.I64;
-            default -> DType.F32;
-        };
+        // Compare values: enums handed back by JavaCPP are not the Java constants (switch and == misfire).
+        int type = t.scalar_type().value;
+        DType dtype = type == torch.ScalarType.Byte.value ? DType.U8
+                : type == torch.ScalarType.Long.value ? DType.I64 : DType.F32;
         Tensor c = (dtype == DType.F32 ? t.detach().to(torch.ScalarType.Float) : t.detach()).cpu().contiguous();
         long bytes = c.nbytes();
         MemorySegment copy = arena.allocate(Math.max(bytes, 1)).asSlice(0, bytes);

@@ -47,8 +47,10 @@ public final class Evaluator {
     /** Options of evaluation: decision thresholds for multi-label, hierarchy-consistent decoding. */
     public record Options(int batchSize, Thresholds thresholds, boolean consistentDecoding) {}
 
-    public static Result evaluate(TextClassifier model, Loss loss, TokenizedCorpus corpus, LabeledDataset data,
-                                  int[] rows, Options options) {
+    public static Result evaluate(TextClassifier model, Loss loss, Trainer.Part part, Options options) {
+        TokenizedCorpus corpus = part.corpus();
+        LabeledDataset data = part.dataset();
+        int[] rows = part.rows();
         Heads heads = model.config().heads();
         Task task = heads.task();
         var collator = new BatchCollator(corpus, data);
@@ -77,7 +79,7 @@ public final class Evaluator {
                 int[] gold = gold(data, rows, 0);
                 List<String> labels = space.levels().getFirst().labels();
                 ClassificationMetrics m = task == Task.BINARY
-                        ? ClassificationMetrics.binary(labels, column(probs, 0, 1), gold, 0.5)
+                        ? ClassificationMetrics.binary(labels, firstColumn(probs), gold, 0.5)
                         : ClassificationMetrics.of(labels, probs, gold);
                 putFlat(summary, m);
                 yield new Result(m, summary, m.toText(), probs);
@@ -146,9 +148,9 @@ public final class Evaluator {
         return g;
     }
 
-    private static double[] column(float[][] probs, int col, int width) {
+    private static double[] firstColumn(float[][] probs) {
         double[] out = new double[probs.length];
-        for (int i = 0; i < probs.length; i++) out[i] = probs[i][col];
+        for (int i = 0; i < probs.length; i++) out[i] = probs[i][0];
         return out;
     }
 

@@ -21,14 +21,18 @@ import java.nio.file.Path;
  */
 public final class Trainer {
 
-    /** The tokenized examples and which rows train and evaluate (eval may be empty). */
-    public record Data(TokenizedCorpus corpus, LabeledDataset dataset, int[] trainRows, int[] evalRows) {}
+    /** Rows of a tokenized dataset. */
+    public record Part(TokenizedCorpus corpus, LabeledDataset dataset, int[] rows) {
+        public static Part empty(TokenizedCorpus corpus, LabeledDataset dataset) {
+            return new Part(corpus, dataset, new int[0]);
+        }
+    }
 
     /**
      * @param finalEval evaluation of the returned weights on the eval rows, or null without eval rows
      * @param best      the checkpoint whose weights the model now holds, or null
      */
-    public record Outcome(long steps, Evaluator.Result finalEval, Path best, boolean stoppedEarly,
+    public record Outcome(long steps, Evaluator.Result finalEval, Path best, boolean stoppedEarly, boolean interrupted,
                           double trainSeconds, double samplesPerSecond) {}
 
     private final TextClassifier model;
@@ -66,16 +70,24 @@ public final class Trainer {
      * Trains from the current weights, or from {@code resumeFrom} (a checkpoint of this run) when not null.
      * Seed libtorch before building the model; this method re-seeds for dropout at the start of a fresh run.
      */
-    public Outcome train(Data data, Path resumeFrom, TrainingLog log) {
-        if (data.trainRows().length == 0) throw new HeadwiseException("there are no training examples.");
+    public Outcome train(Part train, Part eval, Path resumeFrom, TrainingLog log) {
+        return train(train, eval, resumeFrom, log, step -> false);
+    }
+
+    /**
+     * As {@link #train(Part, Part, Path, TrainingLog)}, stopping cleanly after the first optimizer step for
+     * which {@code stop} answers true (Ctrl-C): a checkpoint is written there and the run can be resumed.
+     */
+    public Outcome train(Part train, Part eval, Path resumeFrom, TrainingLog log, java.util.function.LongPredicate stop) {
+        if (train.rows().length == 0) throw new HeadwiseException("there are no training examples.");
         var optimizer = new AdamW(model.parameters(), options.adamw(), !options.freezeEncoder());
         if (options.freezeEncoder()) freezeEncoder();
         var step = new TrainingStep(model, loss, optimizer, options.maxGradNorm());
-        long total = totalSteps(data.trainRows().length);
+        long total = totalSteps(train.rows().length);
         long warmup = options.warmupSteps() > 0 ? options.warmupSteps() : (long) Math.ceil(options.warmupRatio() * total);
         var schedule = new LrSchedule(options.schedule(), options.lr(), Math.min(warmup, total), total);
         var sampler = new BatchSampler(options.batchSize(), options.seed(), options.grouping());
-        var collator = new BatchCollator(data.corpus(), data.dataset());
+        var collator = new BatchCollator(train.corpus(), train.dataset());
         String metric = options.metric() != null ? options.metric()
                 : Evaluator.defaultMetric(model.config().heads().task());
 
@@ -96,12 +108,13 @@ public final class Trainer {
         int windowCount = 0;
         Tensor windowLossSum = null;
         boolean stoppedEarly = false;
+        boolean interrupted = false;
         int epoch = state.epoch();
         int micro = 0;
 
         training:
         for (; state.step() < total; epoch++) {
-            BatchPlan plan = sampler.epoch(epoch, data.trainRows(), data.corpus()::length);
+            BatchPlan plan = sampler.epoch(epoch, train.rows(), train.corpus()::length);
             int first = epoch == state.epoch() ? state.batch() : 0;
             for (int b = first; b < plan.batchCount(); b++) {
                 int[] rows = plan.batch(b);
@@ -145,12 +158,13 @@ public final class Trainer {
                         windowLoss = 0;
                         windowCount = 0;
                     }
-                    boolean evalNow = data.evalRows().length > 0
+                    boolean evalNow = eval.rows().length > 0
                             && (options.evalEvery() > 0 ? s % options.evalEvery() == 0 : epochDone);
+                    interrupted = stop.test(s);
                     boolean saveNow = evalNow || (options.saveEvery() > 0 ? s % options.saveEvery() == 0 : epochDone)
-                            || s == total;
+                            || s == total || interrupted;
                     if (evalNow) {
-                        var result = Evaluator.evaluate(model, loss, data.corpus(), data.dataset(), data.evalRows(), evalOptions);
+                        var result = Evaluator.evaluate(model, loss, eval, evalOptions);
                         log.eval(s, epoch, result);
                         double value = result.get(metric);
                         boolean better = state.bestMetric() == null || (Evaluator.higherIsBetter(metric)
@@ -169,6 +183,10 @@ public final class Trainer {
                         stoppedEarly = true;
                         break training;
                     }
+                    if (interrupted) {
+                        log.info("stopped at step " + s + "; resume with --resume");
+                        break training;
+                    }
                     if (s >= total) break training;
                 }
             }
@@ -176,16 +194,19 @@ public final class Trainer {
         double seconds = (System.nanoTime() - started) / 1e9;
         Path best = null;
         Evaluator.Result finalEval = null;
+        if (interrupted) {
+            return new Outcome(state.step(), null, null, false, true, seconds, samples / Math.max(seconds, 1e-9));
+        }
         if (state.bestStep() >= 0) {
             best = checkpoints.dir(state.bestStep());
             Checkpoints.loadWeights(best, model);
             log.info("loaded the best checkpoint (step " + state.bestStep() + ", " + metric + " "
                     + String.format(java.util.Locale.ROOT, "%.4f", state.bestMetric()) + ")");
         }
-        if (data.evalRows().length > 0) {
-            finalEval = Evaluator.evaluate(model, loss, data.corpus(), data.dataset(), data.evalRows(), evalOptions);
+        if (eval.rows().length > 0) {
+            finalEval = Evaluator.evaluate(model, loss, eval, evalOptions);
         }
-        return new Outcome(state.step(), finalEval, best, stoppedEarly, seconds, samples / Math.max(seconds, 1e-9));
+        return new Outcome(state.step(), finalEval, best, stoppedEarly, false, seconds, samples / Math.max(seconds, 1e-9));
     }
 
     private void freezeEncoder() {

@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.testing.WhitespaceTokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.headwise.data;
+package dev.headwise.testing;
 
 import dev.headwise.tokenize.Encoding;
 import dev.headwise.tokenize.TextTokenizer;
@@ -8,8 +8,8 @@ import java.util.Arrays;
  * A test tokenizer: [CLS]=1, words, [SEP]=2; a word's id is 3 + its length (so ids are predictable); pad = 0.
  * Type ids are 1 after a {@code ||} marker when {@code pairs} is set.
  */
-record WhitespaceTokenizer(int vocabSize, boolean pairs) implements TextTokenizer {
-    WhitespaceTokenizer() {
+public record WhitespaceTokenizer(int vocabSize, boolean pairs) implements TextTokenizer {
+    public WhitespaceTokenizer() {
         this(100, false);
     }
 

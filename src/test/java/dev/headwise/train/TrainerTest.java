@@ -1,0 +1,113 @@
+package dev.headwise.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.data.LabeledDataset;
+import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.Heads;
+import dev.headwise.model.Loss;
+import dev.headwise.model.ModelConfig;
+import dev.headwise.model.Tensors;
+import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TinyModels;
+import dev.headwise.testing.GeneratedData;
+import dev.headwise.testing.WhitespaceTokenizer;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+    @TempDir
+    Path tmp;
+
+    static final LabeledDataset DATA = GeneratedData.hierarchical(60, 1);
+    static final TokenizedCorpus CORPUS = TokenizedCorpus.build(DATA.texts(), new WhitespaceTokenizer(), 16);
+    static final int[] TRAIN = IntStream.range(0, 48).toArray();
+    static final int[] EVAL = IntStream.range(48, 60).toArray();
+
+    static TrainOptions options(int epochs) {
+        return new TrainOptions(epochs, 0, 8, 2, 1e-2, 2, 0, LrSchedule.Kind.LINEAR, AdamW.Options.defaults(), 1.0,
+                7, false, dev.headwise.data.LengthGrouping.SHUFFLED, 16, 4, 3, 2, null, 0, 1);
+    }
+
+    private Heads heads() {
+        return new Heads(dev.headwise.Task.HIERARCHICAL, DATA.labelSpace().levels().stream()
+                .map(l -> new Heads.Level(l.name(), l.labels())).toList());
+    }
+
+    private TextClassifier model() {
+        torch.manual_seed(3);
+        ModelConfig c = TinyModels.distilbert().withSize(100, 16, 2, 4, 32, 16);
+        return TextClassifier.create(new ClassifierConfig(c, heads()), TinyModels.CPU);
+    }
+
+    private record Run(TextClassifier model, Trainer.Outcome outcome, List<String> losses) {}
+
+    private Run run(Path out, java.util.function.LongPredicate stop, boolean resume) throws Exception {
+        return run(out, stop, resume, 3);
+    }
+
+    private Run run(Path out, java.util.function.LongPredicate stop, boolean resume, int epochs) throws Exception {
+        TextClassifier model = model();
+        var trainer = new Trainer(model, new Loss(heads(), Loss.LossOptions.NONE), options(epochs), out.resolve("checkpoints"),
+                null, new Evaluator.Options(16, null, true));
+        Path from = resume ? trainer.resumable().orElseThrow() : null;
+        var console = new StringWriter();
+        Trainer.Outcome outcome;
+        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), new PrintWriter(console), false,
+                trainer.totalSteps(TRAIN.length), resume ? Checkpoints.stepOf(from) : -1)) {
+            outcome = trainer.train(new Trainer.Part(CORPUS, DATA, TRAIN), new Trainer.Part(CORPUS, DATA, EVAL), from, log, stop);
+        }
+        var losses = Files.readAllLines(out.resolve("metrics.jsonl")).stream().map(TrainerTest::withoutTiming).toList();
+        return new Run(model, outcome, losses);
+    }
+
+    private static String withoutTiming(String json) {
+        try {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(json);
+            node.remove("samples_per_s");
+            return node.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void interruptedAndResumedRunEndsWithTheSameWeightsAndCurve() throws Exception {
+        Run whole = run(tmp.resolve("whole"), s -> false, false);
+        assertNotNull(whole.outcome().finalEval());
+        assertEquals(9, whole.outcome().steps()); // 3 epochs x (6 batches / 2 accumulated)
+
+        Path out = tmp.resolve("interrupted");
+        Run first = run(out, s -> s == 5, false);
+        assertTrue(first.outcome().interrupted());
+        assertEquals(5, first.outcome().steps());
+        Run resumed = run(out, s -> false, true);
+        assertArrayEquals(Tensors.toFloats(whole.model().parameters().flat()),
+                Tensors.toFloats(resumed.model().parameters().flat()));
+        assertEquals(whole.losses(), resumed.losses());
+    }
+
+    @Test
+    void sameSeedSameLossCurveAndTheModelLearns() throws Exception {
+        Run a = run(tmp.resolve("a"), s -> false, false, 30);
+        Run b = run(tmp.resolve("b"), s -> false, false, 30);
+        assertEquals(a.losses(), b.losses());
+        assertTrue(a.outcome().finalEval().get("path_accuracy") > 0.9, a.outcome().finalEval().summary().toString());
+        try (var s = Files.list(tmp.resolve("a/checkpoints"))) {
+            assertTrue(s.count() <= 3, "keeps the last 2 checkpoints plus the best");
+        }
+    }
+}
