@@ -1,0 +1,30 @@
+package dev.headwise.infer;
+
+import java.util.List;
+
+/**
+ * What a classifier says about one text, per label level (one level unless hierarchical).
+ * {@code chosen} is the decision: the top class (multi-class, binary), the labels above their threshold
+ * (multi-label), or this level's element of the decoded path (hierarchical).
+ */
+public record Prediction(List<Level> levels) {
+
+    public record Label(String name, double probability) {}
+
+    /** One level's decision and every label's probability, most probable first. */
+    public record Level(String name, List<Label> chosen, List<Label> ranked) {
+        public Level {
+            chosen = List.copyOf(chosen);
+            ranked = List.copyOf(ranked);
+        }
+    }
+
+    public Prediction {
+        levels = List.copyOf(levels);
+    }
+
+    /** The decided label names, in level order (for hierarchical models: the path). */
+    public List<String> labels() {
+        return levels.stream().flatMap(l -> l.chosen().stream()).map(Label::name).toList();
+    }
+}
