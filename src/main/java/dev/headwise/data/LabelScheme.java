@@ -233,7 +233,7 @@ public sealed interface LabelScheme {
                     int depth = levels > 0 ? levels : paths.stream().mapToInt(List::size).max().orElse(1);
                     List<String> names = levelNames;
                     if (names.isEmpty()) {
-                        names = java.util.stream.IntStream.rangeClosed(1, depth).mapToObj(i -> "level_" + i).toList();
+                        names = java.util.stream.IntStream.rangeClosed(1, depth).mapToObj(i -> "level" + i).toList();
                     } else if (names.size() != depth) {
                         throw new HeadwiseException(names.size() + " level names were given but the labels of " + table.source()
                                 + " have " + depth + " levels.");

@@ -44,6 +44,14 @@ public final class TextClassifier {
         return new TextClassifier(config, built.model().encoder(), built.model().head(), built.parameters(), device);
     }
 
+    /** The same network (shared parameters) described by another config with identical shape and heads. */
+    public TextClassifier withConfig(ClassifierConfig newConfig) {
+        if (!newConfig.model().equals(config.model()) || !newConfig.heads().equals(config.heads())) {
+            throw new IllegalArgumentException("withConfig may change extras only");
+        }
+        return new TextClassifier(newConfig, encoder, head, parameters, device);
+    }
+
     public ClassifierConfig config() {
         return config;
     }

@@ -93,7 +93,7 @@ class DatasetReaderTest {
         var scheme = new LabelScheme.PathColumn("group", ".", 3, null);
         LabeledDataset data = DatasetReader.readTraining(csv, DatasetSpec.of("text", scheme));
         LabelSpace space = data.labelSpace();
-        assertEquals(List.of("level_1", "level_2", "level_3"), space.levels().stream().map(LabelSpace.Level::name).toList());
+        assertEquals(List.of("level1", "level2", "level3"), space.levels().stream().map(LabelSpace.Level::name).toList());
         assertEquals(List.of("alt", "comp"), space.levels().get(0).labels());
         assertEquals(List.of("atheism", "graphics", "sys"), space.levels().get(1).labels());
         assertEquals(List.of("ibm.pc.hardware", "mac.hardware", "none"), space.levels().get(2).labels());

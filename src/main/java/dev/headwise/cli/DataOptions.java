@@ -1,0 +1,113 @@
+package dev.headwise.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.HeadwiseException;
+import dev.headwise.Task;
+import dev.headwise.data.DatasetSpec;
+import dev.headwise.data.EmptyTextPolicy;
+import dev.headwise.data.LabelScheme;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which columns hold the text and the labels. {@code train} saves them with the model, so {@code evaluate}
+ * can default to them.
+ */
+final class DataOptions {
+    @Option(names = "--text-column", paramLabel = "NAME",
+            description = "Text column; repeat to join several (e.g. subject and body). Default: text.")
+    List<String> textColumns;
+
+    @Option(names = "--text-separator", paramLabel = "S", description = "Put between joined text columns (default: newline).")
+    String textSeparator;
+
+    @Option(names = "--task", paramLabel = "TASK", description = "multiclass, binary, multilabel or hierarchical.")
+    String task;
+
+    @Option(names = "--label-column", paramLabel = "NAME",
+            description = "The label column (multilabel: a list column such as a|b or [\"a\",\"b\"]; "
+                    + "hierarchical: a path such as comp.sys.mac). Default: label.")
+    String labelColumn;
+
+    @Option(names = "--label-columns", split = ",", paramLabel = "NAME",
+            description = "multilabel: one 0/1 column per label (names or globs like label_*); "
+                    + "hierarchical: one column per level.")
+    List<String> labelColumns;
+
+    @Option(names = "--label-separator", paramLabel = "S", description = "Separator of a multilabel list column (default: |).")
+    String labelSeparator;
+
+    @Option(names = "--level-separator", paramLabel = "S", description = "Separator of hierarchical paths (default: .).")
+    String levelSeparator;
+
+    @Option(names = "--levels", paramLabel = "N", description = "Levels of hierarchical paths; shorter ones get 'none' (default: the deepest seen).")
+    Integer levels;
+
+    @Option(names = "--skip-empty", description = "Skip rows with empty text (counted) instead of failing.")
+    boolean skipEmpty;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Fills options the user did not give from those saved with a model. */
+    void defaultsFrom(JsonNode saved) {
+        if (saved == null || saved.isMissingNode()) return;
+        if (textColumns == null && saved.has("text_columns")) textColumns = JSON.convertValue(saved.get("text_columns"), List.class);
+        if (textSeparator == null && saved.has("text_separator")) textSeparator = saved.get("text_separator").asText();
+        if (task == null && saved.has("task")) task = saved.get("task").asText();
+        if (labelColumn == null && labelColumns == null) {
+            if (saved.has("label_column")) labelColumn = saved.get("label_column").asText();
+            if (saved.has("label_columns")) labelColumns = JSON.convertValue(saved.get("label_columns"), List.class);
+        }
+        if (labelSeparator == null && saved.has("label_separator")) labelSeparator = saved.get("label_separator").asText();
+        if (levelSeparator == null && saved.has("level_separator")) levelSeparator = saved.get("level_separator").asText();
+        if (levels == null && saved.has("levels")) levels = saved.get("levels").asInt();
+    }
+
+    Task task() {
+        if (task == null) throw new HeadwiseException("--task is required (multiclass, binary, multilabel or hierarchical).");
+        return Task.parse(task);
+    }
+
+    DatasetSpec spec() {
+        List<String> text = textColumns != null ? textColumns : List.of("text");
+        return new DatasetSpec(text, textSeparator != null ? textSeparator : DatasetSpec.DEFAULT_SEPARATOR, scheme(),
+                skipEmpty ? EmptyTextPolicy.SKIP : EmptyTextPolicy.ERROR, null);
+    }
+
+    private LabelScheme scheme() {
+        Task t = task();
+        if (labelColumn != null && labelColumns != null) {
+            throw new HeadwiseException("give either --label-column or --label-columns, not both.");
+        }
+        String column = labelColumn != null ? labelColumn : "label";
+        return switch (t) {
+            case MULTICLASS, BINARY -> {
+                if (labelColumns != null) throw new HeadwiseException("a " + t.id() + " task reads one --label-column.");
+                yield new LabelScheme.ClassColumn(t, column);
+            }
+            case MULTILABEL -> labelColumns != null ? new LabelScheme.FlagColumns(labelColumns)
+                    : new LabelScheme.ListColumn(column, labelSeparator != null ? labelSeparator : "|");
+            case HIERARCHICAL -> labelColumns != null ? new LabelScheme.LevelColumns(labelColumns)
+                    : new LabelScheme.PathColumn(column, levelSeparator != null ? levelSeparator : ".",
+                    levels != null ? levels : 0, List.of());
+        };
+    }
+
+    /** What {@link #defaultsFrom} reads back, saved in the model's config under {@code headwise.data}. */
+    ObjectNode toJson() {
+        ObjectNode o = JSON.createObjectNode();
+        o.set("text_columns", JSON.valueToTree(textColumns != null ? textColumns : List.of("text")));
+        o.put("text_separator", textSeparator != null ? textSeparator : DatasetSpec.DEFAULT_SEPARATOR);
+        o.put("task", task().id());
+        if (labelColumns != null) o.set("label_columns", JSON.valueToTree(new ArrayList<>(labelColumns)));
+        else o.put("label_column", labelColumn != null ? labelColumn : "label");
+        if (labelSeparator != null) o.put("label_separator", labelSeparator);
+        if (levelSeparator != null) o.put("level_separator", levelSeparator);
+        if (levels != null) o.put("levels", levels);
+        return o;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.headwise.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.headwise.HeadwiseException;
+import dev.headwise.data.DatasetReader;
+import dev.headwise.data.LabelSpace;
+import dev.headwise.data.LabeledDataset;
+import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.io.AtomicFiles;
+import dev.headwise.infer.LoadedModel;
+import dev.headwise.metrics.Thresholds;
+import dev.headwise.model.Loss;
+import dev.headwise.train.Evaluator;
+import dev.headwise.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+
+/** {@code headwise evaluate}: metrics of a trained model on a labelled file. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Score a trained model on labelled data (columns default to those it was trained with).")
+final class EvaluateCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR")
+    Path model;
+    @Option(names = "--data", required = true, paramLabel = "FILE")
+    Path data;
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the metrics as JSON.")
+    Path json;
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N")
+    int batchSize;
+    @Mixin
+    DataOptions columns;
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        try (var m = LoadedModel.classifier(model, common.setUp())) {
+            var extras = m.model().config().extras();
+            if (!extras.has("label_space")) {
+                throw new HeadwiseException(model + " was not trained by headwise: its label columns are unknown; "
+                        + "evaluate needs a model from `headwise train`.");
+            }
+            columns.defaultsFrom(extras.get("data"));
+            LabelSpace space = LabelSpace.fromConfig(JSON.convertValue(extras.get("label_space"), Map.class));
+            LabeledDataset set = DatasetReader.read(data, columns.spec(), space);
+            if (set.unknownLabelRows() > 0) {
+                out.printf("%d rows with labels never seen in training were left out: %s%n", set.unknownLabelRows(),
+                        set.unknownLabels());
+            }
+            if (set.size() == 0) throw new HeadwiseException(data + " has no rows with known labels to evaluate.");
+            int maxLength = extras.path("max_length").asInt(128);
+            var corpus = TokenizedCorpus.build(set.texts(), m.tokenizer(), maxLength);
+            Thresholds thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
+            var result = Evaluator.evaluate(m.model(), new Loss(m.model().config().heads(), Loss.LossOptions.NONE),
+                    new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),
+                    new Evaluator.Options(batchSize, thresholds, extras.path("consistent_decoding").asBoolean(true)));
+            out.printf("%d examples%n%s%n", set.size(), result.text());
+            if (json != null) AtomicFiles.write(json, JSON.writeValueAsBytes(result.metrics()));
+        }
+        out.flush();
+        return 0;
+    }
+}

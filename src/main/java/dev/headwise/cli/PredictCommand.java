@@ -1,0 +1,161 @@
+package dev.headwise.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.HeadwiseException;
+import dev.headwise.data.Row;
+import dev.headwise.data.TableFormat;
+import dev.headwise.data.TableReader;
+import dev.headwise.infer.Classifier;
+import dev.headwise.infer.Prediction;
+import dev.headwise.io.AtomicFiles;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code headwise predict}: labels for texts given on the command line or in a file. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predict labels with probabilities, for TEXT arguments or --input FILE --output FILE.")
+final class PredictCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR")
+    Path model;
+
+    @ArgGroup(multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Parameters(arity = "1..*", paramLabel = "TEXT")
+        List<String> texts;
+
+        @ArgGroup(exclusive = false)
+        Files files;
+    }
+
+    static final class Files {
+        @Option(names = "--input", required = true, paramLabel = "FILE", description = "CSV, TSV or JSONL with the text column(s).")
+        Path input;
+        @Option(names = "--output", required = true, paramLabel = "FILE",
+                description = "Written with the input's rows in order plus prediction columns (CSV or JSONL by extension).")
+        Path output;
+    }
+
+    @Option(names = "--top-k", defaultValue = "3", paramLabel = "K", description = "Labels shown per text for multiclass.")
+    int topK;
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N")
+    int batchSize;
+    @Option(names = "--text-column", paramLabel = "NAME", description = "Text column(s) of --input (default: as trained).")
+    List<String> textColumns;
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        try (var classifier = Classifier.load(model, common.setUp())) {
+            if (source.texts != null) {
+                PrintWriter out = spec.commandLine().getOut();
+                List<Prediction> ps = classifier.predict(source.texts);
+                for (int i = 0; i < ps.size(); i++) out.println(source.texts.get(i) + "\t" + describe(ps.get(i)));
+                out.flush();
+            } else {
+                predictFile(classifier, source.files.input, source.files.output);
+            }
+        }
+        return 0;
+    }
+
+    private String describe(Prediction p) {
+        return p.levels().stream().map(l -> {
+            var shown = l.chosen().isEmpty() ? List.<Prediction.Label>of() : l.chosen();
+            if (l.chosen().size() == 1 && l.ranked().size() > 2 && p.levels().size() == 1) shown = l.ranked().subList(0, Math.min(topK, l.ranked().size()));
+            String labels = shown.stream().map(x -> String.format(Locale.ROOT, "%s (%.3f)", x.name(), x.probability()))
+                    .collect(Collectors.joining(", "));
+            return labels.isEmpty() ? "(no label)" : labels;
+        }).collect(Collectors.joining(" > "));
+    }
+
+    /** Streams the input in batches: memory stays bounded however many rows there are. */
+    private void predictFile(Classifier classifier, Path input, Path output) throws Exception {
+        List<String> columns = textColumns != null ? textColumns : savedTextColumns();
+        boolean jsonl = TableFormat.of(output) == TableFormat.JSONL;
+        var count = new long[1];
+        AtomicFiles.writeText(output, w -> {
+            try (TableReader in = TableReader.open(input)) {
+                in.requireColumns(columns);
+                CSVPrinter csv = jsonl ? null : new CSVPrinter(w, CSVFormat.RFC4180);
+                if (csv != null) {
+                    var header = new ArrayList<>(in.columns());
+                    header.addAll(List.of("prediction", "probability"));
+                    csv.printRecord(header);
+                }
+                var rows = new ArrayList<Row>(batchSize);
+                while (in.hasNext()) {
+                    rows.add(in.next());
+                    if (rows.size() == batchSize || !in.hasNext()) {
+                        write(classifier, rows, columns, in.columns(), csv, w);
+                        count[0] += rows.size();
+                        rows.clear();
+                    }
+                }
+                if (csv != null) csv.flush();
+            }
+        });
+        spec.commandLine().getOut().printf("wrote %d predictions to %s%n", count[0], output);
+        spec.commandLine().getOut().flush();
+    }
+
+    private void write(Classifier classifier, List<Row> rows, List<String> textColumns, List<String> allColumns,
+                       CSVPrinter csv, Writer w) throws java.io.IOException {
+        var texts = rows.stream().map(r -> textColumns.stream().map(r::get).collect(Collectors.joining("\n"))).toList();
+        List<Prediction> ps = classifier.predict(texts);
+        for (int i = 0; i < rows.size(); i++) {
+            Prediction p = ps.get(i);
+            String labels = String.join("|", p.labels());
+            String probs = p.levels().stream().flatMap(l -> l.chosen().stream())
+                    .map(x -> String.format(Locale.ROOT, "%.4f", x.probability())).collect(Collectors.joining("|"));
+            if (csv != null) {
+                var record = new ArrayList<String>();
+                for (String c : allColumns) record.add(rows.get(i).get(c));
+                record.add(labels);
+                record.add(probs);
+                csv.printRecord(record);
+            } else {
+                ObjectNode o = JSON.createObjectNode();
+                for (String c : allColumns) o.put(c, rows.get(i).get(c));
+                o.set("prediction", JSON.valueToTree(p.labels()));
+                ObjectNode scores = o.putObject("probabilities");
+                p.levels().forEach(l -> l.ranked().forEach(x -> scores.put(
+                        (p.levels().size() > 1 ? l.name() + ":" : "") + x.name(), x.probability())));
+                w.write(JSON.writeValueAsString(o));
+                w.write('\n');
+            }
+        }
+    }
+
+    private List<String> savedTextColumns() throws Exception {
+        var config = dev.headwise.model.ConfigJson.read(model.resolve("config.json"));
+        var data = config.extras().path("data").path("text_columns");
+        if (!data.isArray()) return List.of("text");
+        var out = new ArrayList<String>();
+        data.forEach(n -> out.add(n.asText()));
+        if (out.isEmpty()) throw new HeadwiseException("no text columns saved with " + model + "; pass --text-column.");
+        return out;
+    }
+}

@@ -1,0 +1,323 @@
+package dev.headwise.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.HeadwiseException;
+import dev.headwise.Task;
+import dev.headwise.data.DataSplit;
+import dev.headwise.data.DatasetReader;
+import dev.headwise.data.DatasetSpec;
+import dev.headwise.data.LabelSpace;
+import dev.headwise.data.LabeledDataset;
+import dev.headwise.data.LengthGrouping;
+import dev.headwise.data.SplitSpec;
+import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.io.AtomicFiles;
+import dev.headwise.metrics.Thresholds;
+import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.ConfigJson;
+import dev.headwise.model.Heads;
+import dev.headwise.model.Loss;
+import dev.headwise.model.ModelFiles;
+import dev.headwise.model.TextClassifier;
+import dev.headwise.tokenize.TextTokenizer;
+import dev.headwise.tokenize.Tokenizers;
+import dev.headwise.train.AdamW;
+import dev.headwise.train.Curves;
+import dev.headwise.train.Evaluator;
+import dev.headwise.train.LrSchedule;
+import dev.headwise.train.TrainOptions;
+import dev.headwise.train.Trainer;
+import dev.headwise.train.TrainingLog;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code headwise train}: fine-tune (or train from scratch) a classifier from a CSV/TSV/JSONL file. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Fine-tune a DistilBERT/BERT classifier (or train one from scratch) on a CSV, TSV or JSONL file.")
+final class TrainCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data.")
+    Path data;
+    @Option(names = "--eval-data", paramLabel = "FILE", description = "Evaluation data (else --eval-split of --data).")
+    Path evalData;
+    @Option(names = "--eval-split", paramLabel = "F", description = "Fraction of --data held out for evaluation (default 0.1 unless --eval-data).")
+    Double evalSplit;
+    @Option(names = "--test-data", paramLabel = "FILE", description = "Test data, scored once at the end.")
+    Path testData;
+    @Option(names = "--test-split", paramLabel = "F", defaultValue = "0", description = "Fraction of --data held out for testing.")
+    double testSplit;
+    @Option(names = "--stratify", description = "Stratify the splits by label.")
+    boolean stratify;
+    @Mixin
+    DataOptions columns;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|CONFIG.json",
+            description = "Pretrained model directory (HF layout or `headwise import` output), or a config.json with --from-scratch.")
+    Path model;
+    @Option(names = "--from-scratch", description = "Random initialisation from the config instead of pretrained weights.")
+    boolean fromScratch;
+    @Option(names = "--tokenizer", paramLabel = "FILE|DIR", description = "Tokenizer (default: from the --model directory).")
+    Path tokenizer;
+    @Option(names = "--freeze-encoder", description = "Train the heads only.")
+    boolean freezeEncoder;
+
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N")
+    int epochs;
+    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Optimizer steps; overrides --epochs.")
+    long maxSteps;
+    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N")
+    int batchSize;
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Gradient accumulation steps.")
+    int gradAccum;
+    @Option(names = "--lr", defaultValue = "5e-5", paramLabel = "X")
+    double lr;
+    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N")
+    long warmupSteps;
+    @Option(names = "--warmup-ratio", defaultValue = "0", paramLabel = "F")
+    double warmupRatio;
+    @Option(names = "--schedule", defaultValue = "linear", paramLabel = "linear|cosine|constant")
+    String schedule;
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X")
+    double weightDecay;
+    @Option(names = "--adam-eps", defaultValue = "1e-8", paramLabel = "X")
+    double adamEps;
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X", description = "Gradient clipping; 0 disables.")
+    double maxGradNorm;
+    @Option(names = "--max-length", defaultValue = "128", paramLabel = "N", description = "Tokens per text (truncated).")
+    int maxLength;
+    @Option(names = "--group-by-length", description = "Batch texts of similar length together (less padding).")
+    boolean groupByLength;
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N")
+    long seed;
+    @Option(names = "--class-weights", split = ",", paramLabel = "W", description = "multiclass: one loss weight per class, in label order.")
+    float[] classWeights;
+    @Option(names = "--pos-weight", split = ",", paramLabel = "W", description = "binary/multilabel: BCE pos_weight per logit.")
+    float[] posWeight;
+    @Option(names = "--level-weights", split = ",", paramLabel = "W", description = "hierarchical: loss weight per level.")
+    double[] levelWeights;
+
+    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Evaluate every N steps (default: every epoch).")
+    long evalEvery;
+    @Option(names = "--save-every", defaultValue = "0", paramLabel = "N", description = "Checkpoint every N steps (default: every epoch).")
+    long saveEvery;
+    @Option(names = "--keep-last", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept (plus the best).")
+    int keepLast;
+    @Option(names = "--metric", paramLabel = "NAME", description = "Eval metric that picks the best checkpoint (default: per task).")
+    String metric;
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N", description = "Early stopping after N evaluations without improvement.")
+    int patience;
+    @Option(names = "--log-every", defaultValue = "10", paramLabel = "N")
+    int logEvery;
+    @Option(names = "--independent-levels", description = "hierarchical: decode levels independently instead of along the hierarchy.")
+    boolean independentLevels;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+    @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
+    boolean resume;
+    @Option(names = "--overwrite", description = "Replace an existing --out.")
+    boolean overwrite;
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter console = spec.commandLine().getOut();
+        prepareOutput();
+        Device device = common.setUp();
+        DatasetSpec dataSpec = columns.spec();
+
+        LabeledDataset all = DatasetReader.readTraining(data, dataSpec);
+        LabelSpace space = all.labelSpace();
+        DataSplit split = split(all);
+        LabeledDataset evalSet = evalData != null ? DatasetReader.read(evalData, dataSpec, space) : all;
+        int[] evalRows = evalData != null ? rowsOf(evalSet) : split.eval();
+        report(console, all, split, evalSet, evalRows);
+
+        Path tokenizerSource = tokenizerSource();
+        Heads heads = new Heads(space.task(), space.levels().stream()
+                .map(l -> new Heads.Level(l.name(), l.labels())).toList());
+        TextClassifier net = buildModel(heads, device, console);
+        try (TextTokenizer tok = Tokenizers.load(tokenizerSource, true)) {
+            if (tok.vocabSize() > net.config().model().vocabSize()) {
+                throw new HeadwiseException("the tokenizer has " + tok.vocabSize() + " tokens but the model's vocabulary only "
+                        + net.config().model().vocabSize() + ".");
+            }
+            int length = Math.min(maxLength, net.config().model().maxPositions());
+            TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, length);
+            TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, length);
+            var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
+            var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels);
+            var trainer = new Trainer(net, loss, options(), out.resolve("checkpoints"), tokenizerJson(tokenizerSource),
+                    evalOptions);
+            Path from = resume ? trainer.resumable().orElseThrow(() ->
+                    new HeadwiseException("--resume: no checkpoint in " + out.resolve("checkpoints") + ".")) : null;
+            var stop = new AtomicBoolean();
+            installInterruptHandler(stop, console);
+            Trainer.Outcome outcome;
+            try (var log = new TrainingLog(out.resolve("metrics.jsonl"), console, System.console() != null
+                    && System.console().isTerminal(), trainer.totalSteps(split.train().length),
+                    from != null ? stepOf(from) : -1)) {
+                outcome = trainer.train(new Trainer.Part(corpus, all, split.train()),
+                        new Trainer.Part(evalCorpus, evalSet, evalRows), from, log, s -> stop.get());
+            }
+            if (outcome.interrupted()) return 130;
+            Curves.write(out.resolve("metrics.jsonl"), out.resolve("training_curves.png"));
+
+            ObjectNode extras = net.config().extras();
+            extras.set("data", columns.toJson());
+            extras.set("label_space", JSON.valueToTree(space.toConfig()));
+            extras.put("max_length", length);
+            extras.put("consistent_decoding", !independentLevels);
+            Evaluator.Result result = outcome.finalEval();
+            if (result != null && space.task() == Task.MULTILABEL) {
+                Thresholds tuned = Thresholds.tune(toDouble(result.probabilities()), gold(evalSet, evalRows));
+                extras.set("thresholds", JSON.valueToTree(tuned));
+                result = Evaluator.evaluate(net, loss, new Trainer.Part(evalCorpus, evalSet, evalRows),
+                        new Evaluator.Options(evalOptions.batchSize(), tuned, true));
+                console.printf("tuned decision thresholds on the eval split: global %.3f%n", tuned.global());
+            }
+            TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
+            ModelFiles.save(finalModel, out);
+            Files.write(out.resolve("tokenizer.json"), Files.readAllBytes(tokenizerJson(tokenizerSource)));
+            if (result != null) {
+                AtomicFiles.write(out.resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
+                console.println(result.text());
+            }
+            if (split.test().length > 0 || testData != null) {
+                LabeledDataset testSet = testData != null ? DatasetReader.read(testData, dataSpec, space) : all;
+                int[] testRows = testData != null ? rowsOf(testSet) : split.test();
+                TokenizedCorpus testCorpus = testSet == all ? corpus : TokenizedCorpus.build(testSet.texts(), tok, length);
+                var thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
+                var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
+                        new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels));
+                AtomicFiles.write(out.resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
+                console.println("test split (" + testRows.length + " examples):");
+                console.println(test.text());
+            }
+            console.printf("trained %d steps in %.1f s (%.1f samples/s); model saved to %s%n", outcome.steps(),
+                    outcome.trainSeconds(), outcome.samplesPerSecond(), out);
+            console.flush();
+        }
+        return 0;
+    }
+
+    private void prepareOutput() throws IOException {
+        boolean nonEmpty = Files.isDirectory(out) && Files.list(out).findAny().isPresent();
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new HeadwiseException(out + " exists and is not a directory.");
+        if (resume) {
+            if (!nonEmpty) throw new HeadwiseException("--resume: " + out + " holds no earlier run.");
+        } else if (nonEmpty) {
+            if (!overwrite) throw new HeadwiseException(out + " already exists and is not empty; use --overwrite to replace it"
+                    + " or --resume to continue its run.");
+            AtomicFiles.deleteTree(out);
+        }
+        Files.createDirectories(out);
+    }
+
+    private DataSplit split(LabeledDataset all) {
+        Path saved = out.resolve("split.json");
+        if (resume && Files.exists(saved)) {
+            DataSplit s = DataSplit.load(saved);
+            s.requireSize(all.size());
+            return s;
+        }
+        double eval = evalData != null ? 0 : evalSplit != null ? evalSplit : 0.1;
+        double test = testData != null ? 0 : testSplit;
+        DataSplit s = DataSplit.of(all, new SplitSpec(eval, test, seed, stratify));
+        s.save(saved);
+        return s;
+    }
+
+    private TrainOptions options() {
+        return new TrainOptions(epochs, maxSteps, batchSize, gradAccum, lr, warmupSteps, warmupRatio,
+                LrSchedule.Kind.parse(schedule), new AdamW.Options(0.9, 0.999, adamEps, weightDecay), maxGradNorm, seed,
+                freezeEncoder, groupByLength ? LengthGrouping.SHUFFLED : LengthGrouping.NONE, Math.max(32, batchSize * 2),
+                evalEvery, saveEvery, keepLast, metric, patience, logEvery);
+    }
+
+    private TextClassifier buildModel(Heads heads, Device device, PrintWriter console) {
+        torch.manual_seed(seed); // from-scratch weights and fresh heads are drawn from here
+        if (fromScratch) {
+            Path config = Files.isDirectory(model) ? model.resolve("config.json") : model;
+            ClassifierConfig base = ConfigJson.read(config);
+            return TextClassifier.create(new ClassifierConfig(base.model(), heads, base.original(), null), device);
+        }
+        if (!Files.isDirectory(model)) {
+            throw new HeadwiseException(model + " is not a model directory; pass --from-scratch to train from a config.json.");
+        }
+        var pre = ModelFiles.fromPretrained(model, heads, device);
+        console.println("initialised from " + model + "; new parameters: " + String.join(", ", pre.newlyInitialized()));
+        return pre.model();
+    }
+
+    private Path tokenizerSource() {
+        if (tokenizer != null) return Files.isDirectory(tokenizer) ? tokenizer : tokenizer.toAbsolutePath().getParent();
+        return Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+    }
+
+    private static Path tokenizerJson(Path dir) {
+        Path json = dir.resolve("tokenizer.json");
+        if (!Files.exists(json)) throw new HeadwiseException("no tokenizer.json in " + dir + "; pass --tokenizer FILE.");
+        return json;
+    }
+
+    private static void report(PrintWriter console, LabeledDataset all, DataSplit split, LabeledDataset evalSet, int[] evalRows) {
+        console.printf("data: %d examples (%d train, %d eval, %d test)%n", all.size(), split.train().length, evalRows.length,
+                split.test().length);
+        if (all.skippedEmptyTexts() > 0) console.printf("skipped %d rows with empty text%n", all.skippedEmptyTexts());
+        if (evalSet.unknownLabelRows() > 0) {
+            console.printf("eval data: %d rows with labels never seen in training were left out: %s%n",
+                    evalSet.unknownLabelRows(), evalSet.unknownLabels());
+        }
+        console.flush();
+    }
+
+    private static void installInterruptHandler(AtomicBoolean stop, PrintWriter console) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+                if (stop.getAndSet(true)) System.exit(130); // a second Ctrl-C: leave now
+                console.println("\ninterrupt: stopping after this step and writing a checkpoint (Ctrl-C again to quit now)");
+                console.flush();
+            });
+        } catch (IllegalArgumentException e) {
+            // No SIGINT on this platform: Ctrl-C simply ends the process; checkpoints on disk stay valid.
+        }
+    }
+
+    private static long stepOf(Path checkpoint) {
+        String name = checkpoint.getFileName().toString();
+        return Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+    }
+
+    private static int[] rowsOf(LabeledDataset d) {
+        return java.util.stream.IntStream.range(0, d.size()).toArray();
+    }
+
+    private static double[][] toDouble(float[][] p) {
+        return dev.headwise.metrics.Scores.toDouble(p);
+    }
+
+    private static boolean[][] gold(LabeledDataset d, int[] rows) {
+        int k = d.labelSpace().labels().size();
+        var g = new boolean[rows.length][k];
+        for (int i = 0; i < rows.length; i++) for (int c = 0; c < k; c++) g[i][c] = d.hasLabel(rows[i], c);
+        return g;
+    }
+}
