@@ -12,6 +12,10 @@ public final class CommonOptions {
     @Option(names = "--threads", description = "libtorch intra-op threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "JSON or YAML file of option defaults (long names without dashes); flags override it.")
+    java.nio.file.Path config;
+
     /** Applies the thread setting and returns the device. */
     Device setUp() {
         Devices.setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());

@@ -18,7 +18,7 @@ import java.util.List;
  * can default to them.
  */
 final class DataOptions {
-    @Option(names = "--text-column", paramLabel = "NAME",
+    @Option(names = "--text-column", split = ",", paramLabel = "NAME",
             description = "Text column; repeat to join several (e.g. subject and body). Default: text.")
     List<String> textColumns;
 

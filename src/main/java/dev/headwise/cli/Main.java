@@ -19,7 +19,30 @@ public final class Main {
     boolean verbose;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(commandLine(), args));
+    }
+
+    /**
+     * Runs the command line, first applying option defaults from {@code --config FILE} if given. Config
+     * errors are reported like any other error.
+     */
+    public static int execute(CommandLine cl, String... args) {
+        try {
+            var defaults = ConfigFileDefaults.fromArgs(args);
+            if (defaults != null) {
+                var parsed = new CommandLine(new Main()).setUnmatchedArgumentsAllowed(true).parseArgs(args);
+                var sub = parsed.subcommand();
+                if (sub != null) defaults.requireKnown(sub.commandSpec());
+                cl.setDefaultValueProvider(defaults);
+            }
+        } catch (HeadwiseException e) {
+            cl.getErr().println("headwise: " + e.getMessage());
+            cl.getErr().flush();
+            return 1;
+        } catch (CommandLine.ParameterException e) {
+            // Reported properly by execute() below.
+        }
+        return cl.execute(args);
     }
 
     /** The configured command line; tests call {@code execute} on it. */

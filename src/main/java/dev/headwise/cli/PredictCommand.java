@@ -61,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
     int topK;
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N")
     int batchSize;
-    @Option(names = "--text-column", paramLabel = "NAME", description = "Text column(s) of --input (default: as trained).")
+    @Option(names = "--text-column", split = ",", paramLabel = "NAME", description = "Text column(s) of --input (default: as trained).")
     List<String> textColumns;
     @Mixin
     CommonOptions common;

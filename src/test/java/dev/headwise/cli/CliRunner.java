@@ -11,7 +11,7 @@ record CliRunner(int exitCode, String out, String err) {
         var cl = Main.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
+        int code = Main.execute(cl, args);
         return new CliRunner(code, out.toString(), err.toString());
     }
 }
