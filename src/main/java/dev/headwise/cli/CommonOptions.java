@@ -1,6 +1,7 @@
 package dev.headwise.cli;
 
 import dev.headwise.model.Devices;
+import dev.headwise.model.Precision;
 import org.bytedeco.pytorch.Device;
 import picocli.CommandLine.Option;
 
@@ -12,6 +13,10 @@ public final class CommonOptions {
     @Option(names = "--threads", description = "libtorch intra-op threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|tf32",
+            description = "Forward-pass precision; bf16 uses autocast with fp32 master weights (default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "JSON or YAML file of option defaults (long names without dashes); flags override it.")
     java.nio.file.Path config;
@@ -19,6 +24,11 @@ public final class CommonOptions {
     /** Applies the thread setting and returns the device. */
     Device setUp() {
         Devices.setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        precision().configure();
         return Devices.parse(device);
+    }
+
+    Precision precision() {
+        return Precision.parse(precision);
     }
 }

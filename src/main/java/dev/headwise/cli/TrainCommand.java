@@ -163,7 +163,8 @@ final class TrainCommand implements Callable<Integer> {
             TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, length);
             TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, length);
             var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
-            var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels);
+            var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels,
+                    common.precision());
             var trainer = new Trainer(net, loss, options(), out.resolve("checkpoints"), tokenizerJson(tokenizerSource),
                     evalOptions);
             Path from = resume ? trainer.resumable().orElseThrow(() ->
@@ -190,7 +191,7 @@ final class TrainCommand implements Callable<Integer> {
                 Thresholds tuned = Thresholds.tune(toDouble(result.probabilities()), gold(evalSet, evalRows));
                 extras.set("thresholds", JSON.valueToTree(tuned));
                 result = Evaluator.evaluate(net, loss, new Trainer.Part(evalCorpus, evalSet, evalRows),
-                        new Evaluator.Options(evalOptions.batchSize(), tuned, true));
+                        new Evaluator.Options(evalOptions.batchSize(), tuned, true, common.precision()));
                 console.printf("tuned decision thresholds on the eval split: global %.3f%n", tuned.global());
             }
             TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
@@ -206,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
                 TokenizedCorpus testCorpus = testSet == all ? corpus : TokenizedCorpus.build(testSet.texts(), tok, length);
                 var thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
                 var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
-                        new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels));
+                        new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels, common.precision()));
                 AtomicFiles.write(out.resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
                 console.println("test split (" + testRows.length + " examples):");
                 console.println(test.text());
@@ -249,7 +250,7 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainOptions(epochs, maxSteps, batchSize, gradAccum, lr, warmupSteps, warmupRatio,
                 LrSchedule.Kind.parse(schedule), new AdamW.Options(0.9, 0.999, adamEps, weightDecay), maxGradNorm, seed,
                 freezeEncoder, groupByLength ? LengthGrouping.SHUFFLED : LengthGrouping.NONE, Math.max(32, batchSize * 2),
-                evalEvery, saveEvery, keepLast, metric, patience, logEvery);
+                evalEvery, saveEvery, keepLast, metric, patience, logEvery, common.precision());
     }
 
     private TextClassifier buildModel(Heads heads, Device device, PrintWriter console) {

@@ -13,6 +13,7 @@ import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelInput;
+import dev.headwise.model.Precision;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
 import org.bytedeco.javacpp.PointerScope;
@@ -45,7 +46,11 @@ public final class Evaluator {
     }
 
     /** Options of evaluation: decision thresholds for multi-label, hierarchy-consistent decoding. */
-    public record Options(int batchSize, Thresholds thresholds, boolean consistentDecoding) {}
+    public record Options(int batchSize, Thresholds thresholds, boolean consistentDecoding, Precision precision) {
+        public Options(int batchSize, Thresholds thresholds, boolean consistentDecoding) {
+            this(batchSize, thresholds, consistentDecoding, Precision.FP32);
+        }
+    }
 
     public static Result evaluate(TextClassifier model, Loss loss, Trainer.Part part, Options options) {
         TokenizedCorpus corpus = part.corpus();
@@ -59,9 +64,10 @@ public final class Evaluator {
         double lossSum = 0;
         int seen = 0;
         for (int k = 0; k < plan.batchCount(); k++) {
-            try (var scope = new PointerScope(); var mode = new InferenceMode()) {
+            try (var scope = new PointerScope(); var mode = new InferenceMode();
+                 var autocast = options.precision().autocast(model.device())) {
                 ModelInput in = Batches.toInput(collator.collate(plan.batch(k)), task, model.device());
-                Tensor logits = model.logits(in.ids(), in.mask(), in.typeIds(), false);
+                Tensor logits = model.logits(in.ids(), in.mask(), in.typeIds(), false).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
                 lossSum += loss.compute(logits, in.targets()).item_double() * in.size();
                 float[] p = Tensors.toFloats(Loss.probabilities(heads, logits));
                 int width = heads.numLogits();

@@ -2,6 +2,7 @@ package dev.headwise.train;
 
 import dev.headwise.HeadwiseException;
 import dev.headwise.data.LengthGrouping;
+import dev.headwise.model.Precision;
 
 /**
  * How to train, with HF {@code TrainingArguments}-like defaults.
@@ -15,14 +16,26 @@ import dev.headwise.data.LengthGrouping;
  * @param metric          the eval metric that picks the best checkpoint; null means the task's default
  * @param patience        stop after this many evaluations without improvement; 0 disables early stopping
  * @param logEvery        write a log record every N optimizer steps
+ * @param precision       fp32, or bf16 autocast for forward passes (weights and optimizer state stay fp32)
  */
 public record TrainOptions(int epochs, long maxSteps, int batchSize, int gradientAccumulation, double lr,
                            long warmupSteps, double warmupRatio, LrSchedule.Kind schedule, AdamW.Options adamw,
                            double maxGradNorm, long seed, boolean freezeEncoder, LengthGrouping grouping,
                            int evalBatchSize, long evalEvery, long saveEvery, int keepLast, String metric,
-                           int patience, int logEvery) {
+                           int patience, int logEvery, Precision precision) {
+
+    /** As the canonical constructor, in fp32. */
+    public TrainOptions(int epochs, long maxSteps, int batchSize, int gradientAccumulation, double lr, long warmupSteps,
+                        double warmupRatio, LrSchedule.Kind schedule, AdamW.Options adamw, double maxGradNorm, long seed,
+                        boolean freezeEncoder, LengthGrouping grouping, int evalBatchSize, long evalEvery, long saveEvery,
+                        int keepLast, String metric, int patience, int logEvery) {
+        this(epochs, maxSteps, batchSize, gradientAccumulation, lr, warmupSteps, warmupRatio, schedule, adamw, maxGradNorm,
+                seed, freezeEncoder, grouping, evalBatchSize, evalEvery, saveEvery, keepLast, metric, patience, logEvery,
+                Precision.FP32);
+    }
 
     public TrainOptions {
+        if (precision == null) throw new HeadwiseException("precision is missing.");
         if (epochs < 1 && maxSteps < 1) throw new HeadwiseException("--epochs or --max-steps must be at least 1.");
         if (batchSize < 1) throw new HeadwiseException("--batch-size must be at least 1, got " + batchSize + ".");
         if (gradientAccumulation < 1) throw new HeadwiseException("--grad-accum must be at least 1.");
@@ -41,9 +54,4 @@ public record TrainOptions(int epochs, long maxSteps, int batchSize, int gradien
                 42, false, LengthGrouping.NONE, 64, 0, 0, 2, null, 0, 10);
     }
 
-    public TrainOptions withSteps(int newEpochs, long newMaxSteps) {
-        return new TrainOptions(newEpochs, newMaxSteps, batchSize, gradientAccumulation, lr, warmupSteps, warmupRatio,
-                schedule, adamw, maxGradNorm, seed, freezeEncoder, grouping, evalBatchSize, evalEvery, saveEvery,
-                keepLast, metric, patience, logEvery);
-    }
 }

@@ -82,7 +82,7 @@ public final class Trainer {
         if (train.rows().length == 0) throw new HeadwiseException("there are no training examples.");
         var optimizer = new AdamW(model.parameters(), options.adamw(), !options.freezeEncoder());
         if (options.freezeEncoder()) freezeEncoder();
-        var step = new TrainingStep(model, loss, optimizer, options.maxGradNorm());
+        var step = new TrainingStep(model, loss, optimizer, options.maxGradNorm(), options.precision());
         long total = totalSteps(train.rows().length);
         long warmup = options.warmupSteps() > 0 ? options.warmupSteps() : (long) Math.ceil(options.warmupRatio() * total);
         var schedule = new LrSchedule(options.schedule(), options.lr(), Math.min(warmup, total), total);

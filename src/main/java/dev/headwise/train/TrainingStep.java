@@ -2,6 +2,7 @@ package dev.headwise.train;
 
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Loss;
+import dev.headwise.model.Precision;
 import dev.headwise.model.TextClassifier;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -16,13 +17,20 @@ public final class TrainingStep {
     private final Loss loss;
     private final AdamW optimizer;
     private final double maxGradNorm;
+    private final Precision precision;
 
     /** {@code maxGradNorm} <= 0 disables clipping. */
     public TrainingStep(TextClassifier model, Loss loss, AdamW optimizer, double maxGradNorm) {
+        this(model, loss, optimizer, maxGradNorm, Precision.FP32);
+    }
+
+    /** With bf16 autocast around forward and loss when {@code precision} is BF16 (weights stay fp32). */
+    public TrainingStep(TextClassifier model, Loss loss, AdamW optimizer, double maxGradNorm, Precision precision) {
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
         this.maxGradNorm = maxGradNorm;
+        this.precision = precision;
     }
 
     /**
@@ -30,7 +38,10 @@ public final class TrainingStep {
      * the unweighted loss as a detached scalar tensor (reading it is a device sync; do it only to log).
      */
     public Tensor accumulate(ModelInput batch, double weight) {
-        Tensor l = loss.compute(model.logits(batch.ids(), batch.mask(), batch.typeIds(), true), batch.targets());
+        Tensor l;
+        try (var autocast = precision.autocast(model.device())) {
+            l = loss.compute(model.logits(batch.ids(), batch.mask(), batch.typeIds(), true), batch.targets());
+        }
         (weight == 1.0 ? l : l.mul(new Scalar(weight))).backward();
         return l.detach();
     }
