@@ -1,16 +1,29 @@
 package dev.headwise.cli;
 
+import dev.headwise.model.ConfigJson;
+import dev.headwise.model.Heads;
+import dev.headwise.model.ModelConfig;
+import dev.headwise.nativ.gpu.GpuInfo;
+import dev.headwise.nativ.gpu.GpuProbes;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
-/** {@code headwise info}: versions, natives and devices. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show library versions, natives and devices.")
+/** {@code headwise info}: versions, natives, devices and (with --model) a model summary. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Show library versions, the loaded natives, devices and, with --model, a model summary.")
 final class InfoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Summarise this model directory.")
+    Path model;
 
     @Override
     public Integer call() {
@@ -18,12 +31,39 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("headwise        %s%n", Version.headwise());
         out.printf("java            %s (%s)%n", System.getProperty("java.version"), System.getProperty("java.vm.name"));
         out.printf("libtorch        %s (JavaCPP presets %s)%n", Version.of(torch.class), Version.javacpp());
+        String natives = Loader.getLoadedLibraries().keySet().stream().filter(n -> n.contains("torch"))
+                .sorted().collect(Collectors.joining(", "));
+        out.printf("natives         %s; CUDA build: %s%n", natives, torch.cuda_is_available() ? "yes" : "no (CPU)");
         out.printf("threads         %d intra-op, OMP_WAIT_POLICY=%s%n", torch.get_num_threads(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
-        out.printf("cuda            %s%n", torch.cuda_is_available()
-                ? torch.cuda_device_count() + " device(s)" : "not available (CPU natives or no GPU)");
+        out.printf("cuda (libtorch) %s%n", torch.cuda_is_available()
+                ? torch.cuda_device_count() + " device(s)" : "not available");
+        var gpu = GpuProbes.detect();
+        out.printf("gpu (driver)    %s%n", gpu.description());
+        for (GpuInfo d : gpu.devices()) {
+            out.printf("  cuda:%d        %s, compute %s, %.1f / %.1f GiB free%s%n", d.index(), d.name(), d.computeCapability(),
+                    d.freeBytes() / 1073741824.0, d.totalBytes() / 1073741824.0,
+                    d.utilizationPercent().isPresent() ? ", " + d.utilizationPercent().getAsInt() + "% busy" : "");
+        }
+        if (model != null) summarise(out, model);
         out.flush();
         return 0;
+    }
+
+    private static void summarise(java.io.PrintWriter out, Path dir) {
+        var config = ConfigJson.read(dir.resolve("config.json"));
+        ModelConfig m = config.model();
+        Heads h = config.heads();
+        long embeddings = (long) (m.vocabSize() + m.maxPositions() + m.typeVocabSize()) * m.hiddenSize();
+        long perLayer = 4L * m.hiddenSize() * m.hiddenSize() + 2L * m.hiddenSize() * m.intermediateSize()
+                + 9L * m.hiddenSize() + m.intermediateSize();
+        out.printf("model           %s: %d layers, hidden %d, %d heads, intermediate %d, vocab %d, max length %d%n",
+                m.architecture().modelType, m.numLayers(), m.hiddenSize(), m.numHeads(), m.intermediateSize(),
+                m.vocabSize(), m.maxPositions());
+        out.printf("parameters      %.2f M encoder (%.2f M in embeddings)%n", (embeddings + perLayer * m.numLayers()) / 1e6,
+                embeddings / 1e6);
+        out.printf("task            %s: %s%n", h.task().id(), h.levels().stream()
+                .map(l -> l.name() + " (" + l.size() + " labels)").collect(Collectors.joining(", ")));
     }
 
     static final class Version implements CommandLine.IVersionProvider {
@@ -37,7 +77,7 @@ final class InfoCommand implements Callable<Integer> {
         }
 
         static String javacpp() {
-            return of(org.bytedeco.javacpp.Loader.class);
+            return of(Loader.class);
         }
 
         static String of(Class<?> c) {
