@@ -31,7 +31,7 @@ class ConfigJsonFuzzTest {
     void config(byte[] bytes) throws IOException {
         ClassifierConfig config;
         try {
-            config = ConfigJson.read(Files.write(dir.resolve("config.json"), bytes));
+            config = ConfigJson.read(FuzzFiles.replace(dir.resolve("config.json"), bytes));
         } catch (HeadwiseException expected) {
             return;
         }

@@ -70,7 +70,7 @@ class TableFuzzTest {
         DatasetSpec spec = SPECS.get(choice % SPECS.size());
         TableFormat format = choice / SPECS.size() % 2 == 0 ? TableFormat.CSV : TableFormat.JSONL;
         EmptyTextPolicy policy = choice / (2 * SPECS.size()) % 2 == 0 ? EmptyTextPolicy.ERROR : EmptyTextPolicy.SKIP;
-        Path file = Files.write(dir.resolve("data"), Arrays.copyOfRange(bytes, 1, bytes.length));
+        Path file = FuzzFiles.replace(dir.resolve("data"), Arrays.copyOfRange(bytes, 1, bytes.length));
         try {
             DatasetReader.readTraining(file,
                     new DatasetSpec(spec.textColumns(), spec.textSeparator(), spec.labels(), policy, format));
@@ -104,7 +104,7 @@ class TableFuzzTest {
     }
 
     private static void readAll(byte[] bytes, TableFormat format) throws IOException {
-        Path file = Files.write(dir.resolve("table"), bytes);
+        Path file = FuzzFiles.replace(dir.resolve("table"), bytes);
         try (TableReader reader = TableReader.open(file, format)) {
             List<String> columns = reader.columns();
             while (reader.hasNext()) {
