@@ -30,6 +30,11 @@ public final class ConfigJson {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT);
     private static final long MAX_BYTES = 16 << 20;
+    /**
+     * More labels than any real classifier has (extreme multi-label sets reach ~700k); a larger num_labels is
+     * corruption, and would otherwise allocate one name per label before anything else is checked.
+     */
+    static final int MAX_LABELS = 1 << 20;
 
     private ConfigJson() {}
 
@@ -99,6 +104,9 @@ public final class ConfigJson {
         }
         // A plain HF checkpoint: labels from id2label (or num_labels), task from problem_type.
         int n = integer(j, "num_labels", j.has("id2label") ? j.get("id2label").size() : 2);
+        if (n > MAX_LABELS) {
+            throw new HeadwiseException("'num_labels' is " + n + ", more than the " + MAX_LABELS + " labels headwise supports.");
+        }
         var labels = new ArrayList<String>();
         JsonNode id2label = j.get("id2label");
         for (int i = 0; i < n; i++) {
