@@ -31,9 +31,12 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("headwise        %s%n", Version.headwise());
         out.printf("java            %s (%s)%n", System.getProperty("java.version"), System.getProperty("java.vm.name"));
         out.printf("libtorch        %s (JavaCPP presets %s)%n", Version.of(torch.class), Version.javacpp());
-        String natives = Loader.getLoadedLibraries().keySet().stream().filter(n -> n.contains("torch"))
-                .sorted().collect(Collectors.joining(", "));
-        out.printf("natives         %s; CUDA build: %s%n", natives, torch.cuda_is_available() ? "yes" : "no (CPU)");
+        Loader.load(torch.class);
+        String natives = Loader.getLoadedLibraries().entrySet().stream().filter(e -> e.getKey().startsWith("torch_"))
+                .map(e -> e.getKey() + " (" + Path.of(e.getValue()).getFileName() + ")").sorted()
+                .collect(Collectors.joining(", "));
+        out.printf("natives         %s; CUDA build: %s%n", natives,
+                Loader.getLoadedLibraries().containsKey("torch_cuda") ? "yes" : "no (CPU only)");
         out.printf("threads         %d intra-op, OMP_WAIT_POLICY=%s%n", torch.get_num_threads(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         out.printf("cuda (libtorch) %s%n", torch.cuda_is_available()
