@@ -73,6 +73,7 @@ final class PredictCommand implements Callable<Integer> {
                 PrintWriter out = spec.commandLine().getOut();
                 List<Prediction> ps = classifier.predict(source.texts);
                 for (int i = 0; i < ps.size(); i++) out.println(source.texts.get(i) + "\t" + describe(ps.get(i)));
+                reportTruncated(ps.stream().filter(Prediction::truncated).count(), classifier.maxLength());
                 out.flush();
             } else {
                 predictFile(classifier, source.files.input, source.files.output);
@@ -95,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
     private void predictFile(Classifier classifier, Path input, Path output) throws Exception {
         List<String> columns = textColumns != null ? textColumns : savedTextColumns();
         boolean jsonl = TableFormat.of(output) == TableFormat.JSONL;
-        var count = new long[1];
+        var count = new long[2];
         AtomicFiles.writeText(output, w -> {
             try (TableReader in = TableReader.open(input)) {
                 in.requireColumns(columns);
@@ -109,7 +110,7 @@ final class PredictCommand implements Callable<Integer> {
                 while (in.hasNext()) {
                     rows.add(in.next());
                     if (rows.size() == batchSize || !in.hasNext()) {
-                        write(classifier, rows, columns, in.columns(), csv, w);
+                        count[1] += write(classifier, rows, columns, in.columns(), csv, w);
                         count[0] += rows.size();
                         rows.clear();
                     }
@@ -118,11 +119,21 @@ final class PredictCommand implements Callable<Integer> {
             }
         });
         spec.commandLine().getOut().printf("wrote %d predictions to %s%n", count[0], output);
+        reportTruncated(count[1], classifier.maxLength());
         spec.commandLine().getOut().flush();
     }
 
-    private void write(Classifier classifier, List<Row> rows, List<String> textColumns, List<String> allColumns,
-                       CSVPrinter csv, Writer w) throws java.io.IOException {
+    private void reportTruncated(long n, int maxLength) {
+        if (n > 0) {
+            spec.commandLine().getOut().printf("note: %d text(s) were longer than %d tokens; only their beginning was read%n",
+                    n, maxLength);
+        }
+        spec.commandLine().getOut().flush();
+    }
+
+    /** Predicts one batch of rows and writes them; returns how many texts were truncated. */
+    private int write(Classifier classifier, List<Row> rows, List<String> textColumns, List<String> allColumns,
+                      CSVPrinter csv, Writer w) throws java.io.IOException {
         var texts = rows.stream().map(r -> textColumns.stream().map(r::get).collect(Collectors.joining("\n"))).toList();
         List<Prediction> ps = classifier.predict(texts);
         for (int i = 0; i < rows.size(); i++) {
@@ -147,6 +158,7 @@ final class PredictCommand implements Callable<Integer> {
                 w.write('\n');
             }
         }
+        return (int) ps.stream().filter(Prediction::truncated).count();
     }
 
     private List<String> savedTextColumns() throws Exception {

@@ -81,26 +81,33 @@ public final class Classifier implements AutoCloseable {
             if (closed) throw new HeadwiseException("this classifier is closed.");
             if (texts.isEmpty()) return List.of();
             float[] probs;
+            boolean[] truncated = new boolean[texts.size()];
             try (var scope = new PointerScope(); var mode = new InferenceMode()) {
                 TextTokenizer tok = loaded.tokenizer();
-                ModelInput in = Inputs.pad(tok.encodeBatch(texts, maxLength), tok.padId(), loaded.model().device());
+                // One token more than fits tells a truncated text from one that fits exactly.
+                var encodings = new ArrayList<>(tok.encodeBatch(texts, maxLength + 1));
+                for (int i = 0; i < encodings.size(); i++) {
+                    truncated[i] = encodings.get(i).length() > maxLength;
+                    encodings.set(i, encodings.get(i).truncate(maxLength));
+                }
+                ModelInput in = Inputs.pad(encodings, tok.padId(), loaded.model().device());
                 probs = Tensors.toFloats(Loss.probabilities(heads,
                         loaded.model().logits(in.ids(), in.mask(), in.typeIds(), false)));
             }
             int width = heads.numLogits();
             var out = new ArrayList<Prediction>(texts.size());
-            for (int i = 0; i < texts.size(); i++) out.add(decide(probs, i * width));
+            for (int i = 0; i < texts.size(); i++) out.add(decide(probs, i * width, truncated[i]));
             return out;
         } finally {
             read.unlock();
         }
     }
 
-    private Prediction decide(float[] p, int off) {
+    private Prediction decide(float[] p, int off, boolean truncated) {
         return switch (heads.task()) {
             case MULTICLASS -> {
                 var ranked = ranked(heads.levels().getFirst(), p, off);
-                yield new Prediction(List.of(new Prediction.Level(heads.levels().getFirst().name(), ranked.subList(0, 1), ranked)));
+                yield new Prediction(List.of(new Prediction.Level(heads.levels().getFirst().name(), ranked.subList(0, 1), ranked)), truncated);
             }
             case BINARY -> {
                 Heads.Level level = heads.levels().getFirst();
@@ -108,7 +115,7 @@ public final class Classifier implements AutoCloseable {
                 var neg = new Prediction.Label(level.labels().get(0), 1 - pos);
                 var yes = new Prediction.Label(level.labels().get(1), pos);
                 var ranked = pos >= 0.5 ? List.of(yes, neg) : List.of(neg, yes);
-                yield new Prediction(List.of(new Prediction.Level(level.name(), ranked.subList(0, 1), ranked)));
+                yield new Prediction(List.of(new Prediction.Level(level.name(), ranked.subList(0, 1), ranked)), truncated);
             }
             case MULTILABEL -> {
                 Heads.Level level = heads.levels().getFirst();
@@ -117,7 +124,7 @@ public final class Classifier implements AutoCloseable {
                     if (p[off + c] >= thresholds.threshold(c)) chosen.add(new Prediction.Label(level.labels().get(c), p[off + c]));
                 }
                 chosen.sort(Comparator.comparingDouble(Prediction.Label::probability).reversed());
-                yield new Prediction(List.of(new Prediction.Level(level.name(), chosen, ranked(level, p, off))));
+                yield new Prediction(List.of(new Prediction.Level(level.name(), chosen, ranked(level, p, off))), truncated);
             }
             case HIERARCHICAL -> {
                 int depth = heads.levels().size();
@@ -134,7 +141,7 @@ public final class Classifier implements AutoCloseable {
                     var label = new Prediction.Label(level.labels().get(path[l]), scores[l][path[l]]);
                     levels.add(new Prediction.Level(level.name(), List.of(label), ranked(level, p, off + heads.offset(l))));
                 }
-                yield new Prediction(levels);
+                yield new Prediction(levels, truncated);
             }
         };
     }

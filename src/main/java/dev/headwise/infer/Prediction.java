@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * What a classifier says about one text, per label level (one level unless hierarchical).
  * {@code chosen} is the decision: the top class (multi-class, binary), the labels above their threshold
- * (multi-label), or this level's element of the decoded path (hierarchical).
+ * (multi-label), or this level's element of the decoded path (hierarchical). {@code truncated} says the
+ * text was longer than the model's input limit and only its beginning was read.
  */
-public record Prediction(List<Level> levels) {
+public record Prediction(List<Level> levels, boolean truncated) {
 
     public record Label(String name, double probability) {}
 

@@ -171,15 +171,13 @@ public final class HfTokenizer implements TextTokenizer {
     private static Encoding truncate(ai.djl.huggingface.tokenizers.Encoding e, int maxLength) {
         long[] ids = e.getIds();
         long[] types = e.getTypeIds();
-        int n = Math.min(ids.length, maxLength);
-        int[] outIds = new int[n];
-        int[] outTypes = new int[n];
-        for (int i = 0; i < n; i++) {
-            int from = i == n - 1 ? ids.length - 1 : i;
-            outIds[i] = Math.toIntExact(ids[from]);
-            outTypes[i] = Math.toIntExact(types[from]);
+        int[] outIds = new int[ids.length];
+        int[] outTypes = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            outIds[i] = Math.toIntExact(ids[i]);
+            outTypes[i] = Math.toIntExact(types[i]);
         }
-        return new Encoding(outIds, outTypes);
+        return new Encoding(outIds, outTypes).truncate(maxLength);
     }
 
     /** padding.pad_id, else the id of [PAD] or <pad>; else 0, harmless since padded positions are masked. */
