@@ -78,7 +78,8 @@ public record BatchSampler(int batchSize, long seed, LengthGrouping grouping, in
         return random;
     }
 
-    private static void shuffle(int[] values, SplittableRandom random) {
+    /** Fisher-Yates, the one shuffle of the data layer (splits and epochs). */
+    static void shuffle(int[] values, SplittableRandom random) {
         for (int i = values.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int swap = values[i];

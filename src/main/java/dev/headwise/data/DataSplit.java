@@ -54,7 +54,7 @@ public record DataSplit(@JsonProperty("spec") SplitSpec spec, @JsonProperty("siz
         }
         List<int[]> groups = strata.values().stream().map(g -> g.stream().mapToInt(Integer::intValue).toArray()).toList();
         SplittableRandom random = new SplittableRandom(spec.seed());
-        groups.forEach(group -> shuffle(group, random));
+        groups.forEach(group -> BatchSampler.shuffle(group, random));
 
         int[] evalCounts = allocate(groups, spec.evalFraction(), new int[groups.size()]);
         int[] testCounts = allocate(groups, spec.testFraction(), evalCounts);
@@ -101,15 +101,6 @@ public record DataSplit(@JsonProperty("spec") SplitSpec spec, @JsonProperty("siz
     /** Rows a group can still give away while keeping one for training. */
     private static int capacity(int[] group, int taken, int counted) {
         return Math.max(0, group.length - 1 - taken - counted);
-    }
-
-    private static void shuffle(int[] values, SplittableRandom random) {
-        for (int i = values.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = values[i];
-            values[i] = values[j];
-            values[j] = swap;
-        }
     }
 
     private static int[] sorted(List<Integer> rows) {
