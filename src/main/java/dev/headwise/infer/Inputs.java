@@ -1,7 +1,8 @@
 package dev.headwise.infer;
 
 import dev.headwise.model.ModelInput;
-import dev.headwise.model.Tensors;
+import dev.headwise.nativ.tensor.FfmTensorWriter;
+import dev.headwise.nativ.tensor.TensorWriter;
 import dev.headwise.tokenize.Encoding;
 import org.bytedeco.pytorch.Device;
 
@@ -9,6 +10,8 @@ import java.util.List;
 
 /** Pads encoded texts into one model input: ids, mask and token types (B, T), T the longest text. */
 public final class Inputs {
+    private static final TensorWriter WRITER = new FfmTensorWriter();
+
     private Inputs() {}
 
     public static ModelInput pad(List<Encoding> encodings, int padId, Device device) {
@@ -29,9 +32,8 @@ public final class Inputs {
                 anyType |= ty[j] != 0;
             }
         }
-        return new ModelInput(Tensors.longs(ids, b, t).to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long),
-                Tensors.longs(mask, b, t).to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long),
-                anyType ? Tensors.longs(types, b, t).to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long) : null,
-                null);
+        long[] shape = {b, t};
+        return new ModelInput(WRITER.longs(ids, shape, device), WRITER.longs(mask, shape, device),
+                anyType ? WRITER.longs(types, shape, device) : null, null);
     }
 }

@@ -4,19 +4,26 @@ import dev.headwise.Task;
 import dev.headwise.data.Batch;
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
+import dev.headwise.nativ.tensor.FfmTensorWriter;
+import dev.headwise.nativ.tensor.TensorWriter;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** Host batches from the data layer as tensors on the model's device, targets shaped for the task's loss. */
+/**
+ * Host batches from the data layer as tensors on the model's device, targets shaped for the task's loss.
+ * Token arrays are written straight into tensor memory (pinned, then copied asynchronously, for CUDA).
+ */
 public final class Batches {
+    private static final TensorWriter WRITER = new FfmTensorWriter();
+
     private Batches() {}
 
     public static ModelInput toInput(Batch b, Task task, Device device) {
-        Tensor ids = onDevice(Tensors.longs(b.inputIds(), b.size(), b.length()), device);
-        Tensor mask = onDevice(Tensors.longs(b.attentionMask(), b.size(), b.length()), device);
-        Tensor types = b.tokenTypeIds() == null ? null
-                : onDevice(Tensors.longs(b.tokenTypeIds(), b.size(), b.length()), device);
+        long[] shape = {b.size(), b.length()};
+        Tensor ids = WRITER.longs(b.inputIds(), shape, device);
+        Tensor mask = WRITER.longs(b.attentionMask(), shape, device);
+        Tensor types = b.tokenTypeIds() == null ? null : WRITER.longs(b.tokenTypeIds(), shape, device);
         return new ModelInput(ids, mask, types, onDevice(targets(b, task), device));
     }
 

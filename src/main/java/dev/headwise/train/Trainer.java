@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The training loop: seeded per-epoch shuffling, gradient accumulation, warmup and decay, clipping,
@@ -20,6 +21,12 @@ import java.nio.file.Path;
  * micro-batch runs inside its own {@link PointerScope}, so native memory stays flat however long it runs.
  */
 public final class Trainer {
+    /** One daemon thread collating batches ahead of the training loop. */
+    private static final java.util.concurrent.Executor PREFETCH = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "headwise-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Rows of a tokenized dataset. */
     public record Part(TokenizedCorpus corpus, LabeledDataset dataset, int[] rows) {
@@ -116,10 +123,17 @@ public final class Trainer {
         for (; state.step() < total; epoch++) {
             BatchPlan plan = sampler.epoch(epoch, train.rows(), train.corpus()::length);
             int first = epoch == state.epoch() ? state.batch() : 0;
+            // The next batch's host arrays are collated on another thread while this step computes.
+            CompletableFuture<dev.headwise.data.Batch> next = first < plan.batchCount()
+                    ? CompletableFuture.supplyAsync(() -> collator.collate(plan.batch(first)), PREFETCH) : null;
             for (int b = first; b < plan.batchCount(); b++) {
                 int[] rows = plan.batch(b);
+                dev.headwise.data.Batch host = next.join();
+                int following = b + 1;
+                next = following < plan.batchCount()
+                        ? CompletableFuture.supplyAsync(() -> collator.collate(plan.batch(following)), PREFETCH) : null;
                 try (var scope = new PointerScope()) {
-                    var input = Batches.toInput(collator.collate(rows), model.config().heads().task(), model.device());
+                    var input = Batches.toInput(host, model.config().heads().task(), model.device());
                     Tensor l = step.accumulate(input, 1.0 / options.gradientAccumulation());
                     if (checkEveryStep) {
                         double v = l.item_double();
