@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 /** The {@code headwise} command line. */
 @Command(name = "headwise", mixinStandardHelpOptions = true, versionProvider = InfoCommand.Version.class,
         description = "Fine-tune and serve DistilBERT/BERT text classifiers on libtorch.",
-        subcommands = {InfoCommand.class, ImportCommand.class, EncodeCommand.class, DatasetCommand.class,
+        subcommands = {InfoCommand.class, ImportCommand.class, EncodeCommand.class, DatasetCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
