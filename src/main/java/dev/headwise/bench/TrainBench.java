@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
 public final class TrainBench {
     /** Side of the square matrices of the roofline product. */
     public static final int ROOFLINE_N = 2048;
-    private static final int ROOFLINE_REPEATS = 5;
+    private static final int ROOFLINE_SAMPLES_BEFORE = 3;
     private static final int LABELS = 4;
 
     private TrainBench() {}
@@ -48,13 +48,14 @@ public final class TrainBench {
     }
 
     /**
-     * One run's figures. Throughputs use the median step time; the roofline is the best of
-     * {@value #ROOFLINE_REPEATS} products, so {@code mfu} errs low rather than high.
+     * One run's figures. The roofline is the fastest of the GEMM samples taken before and between the steps;
+     * {@code modelGflops} and {@code mfu} use the fastest step, the least disturbed by other processes like
+     * the roofline itself; {@code mfuMedian} and the throughputs use the median step.
      */
     public record Report(Settings settings, RunEnvironment environment, String flopFormula,
                          long nonEmbeddingParameters, double gflopPerStep, double rooflineGflops,
-                         double modelGflops, double mfu, double stepMedianS, double stepMeanS,
-                         double samplesPerS, double tokensPerS, double peakRssMb) {}
+                         double modelGflops, double mfu, double mfuMedian, double stepBestS, double stepMedianS,
+                         double stepMeanS, double samplesPerS, double tokensPerS, double peakRssMb) {}
 
     public static Report run(ModelConfig config, Settings s) {
         if (s.seq() > config.maxPositions()) {
@@ -62,8 +63,6 @@ public final class TrainBench {
                     + " positions.");
         }
         Devices.setThreads(s.threads());
-        double roofline = GemmRoofline.gflops(ROOFLINE_N, ROOFLINE_REPEATS);
-
         torch.manual_seed(1);
         var device = new Device("cpu");
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b", "c", "d"));
@@ -78,20 +77,27 @@ public final class TrainBench {
 
         for (int i = 0; i < s.warmupSteps(); i++) oneStep(step, batch);
         long[] nanos = new long[s.steps()];
-        for (int i = 0; i < nanos.length; i++) {
-            long start = System.nanoTime();
-            oneStep(step, batch);
-            nanos[i] = System.nanoTime() - start;
+        double roofline;
+        try (var gemm = new GemmRoofline(ROOFLINE_N)) {
+            for (int i = 0; i < ROOFLINE_SAMPLES_BEFORE; i++) gemm.sample();
+            for (int i = 0; i < nanos.length; i++) {
+                long start = System.nanoTime();
+                oneStep(step, batch);
+                nanos[i] = System.nanoTime() - start;
+                gemm.sample();
+            }
+            roofline = gemm.best();
         }
 
         long nonEmbedding = FlopCount.nonEmbeddingParameters(model);
         double flops = FlopCount.trainingStep(nonEmbedding, config, s.batch(), s.seq());
+        double best = Arrays.stream(nanos).min().orElseThrow() / 1e9;
         double median = median(nanos) / 1e9;
         double mean = Arrays.stream(nanos).average().orElseThrow() / 1e9;
-        double modelGflops = flops / median / 1e9;
+        double modelGflops = flops / best / 1e9;
         return new Report(s, RunEnvironment.current(null), FlopCount.FORMULA, nonEmbedding, flops / 1e9, roofline,
-                modelGflops, modelGflops / roofline, median, mean, s.batch() / median,
-                (double) s.batch() * s.seq() / median, PeakMemory.peakRssMb());
+                modelGflops, modelGflops / roofline, flops / median / 1e9 / roofline, best, median, mean,
+                s.batch() / median, (double) s.batch() * s.seq() / median, PeakMemory.peakRssMb());
     }
 
     private static void oneStep(TrainingStep step, ModelInput batch) {

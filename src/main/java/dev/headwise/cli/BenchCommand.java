@@ -77,12 +77,14 @@ final class BenchCommand {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("model             %s, batch %d x seq %d, %d thread(s), OMP_WAIT_POLICY=%s%n", model, batch, seq,
                     r.environment().threads(), r.environment().ompWaitPolicy());
-            out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best of 5)%n", r.rooflineGflops(),
-                    TrainBench.ROOFLINE_N);
+            out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best sample before and between steps)%n",
+                    r.rooflineGflops(), TrainBench.ROOFLINE_N);
             out.printf("flops             %s = %.1f GFLOP/step (%,d non-embedding params)%n", FlopCount.FORMULA,
                     r.gflopPerStep(), r.nonEmbeddingParameters());
-            out.printf("step              median %.3f s, mean %.3f s over %d steps%n", r.stepMedianS(), r.stepMeanS(), steps);
-            out.printf("model flops       %.1f GFLOP/s = %.2f of roofline (MFU)%n", r.modelGflops(), r.mfu());
+            out.printf("step              best %.3f s, median %.3f s, mean %.3f s over %d steps%n", r.stepBestS(),
+                    r.stepMedianS(), r.stepMeanS(), steps);
+            out.printf("model flops       %.1f GFLOP/s = %.2f of roofline (MFU, best step; %.2f at the median)%n",
+                    r.modelGflops(), r.mfu(), r.mfuMedian());
             out.printf("throughput        %.2f samples/s, %.0f tokens/s%n", r.samplesPerS(), r.tokensPerS());
             out.printf("peak rss          %.0f MiB%n", r.peakRssMb());
             shared.writeJson(r, out);

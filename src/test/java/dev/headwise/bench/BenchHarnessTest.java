@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The bench commands end to end with few steps: the documented JSON fields exist and hold finite numbers. */
 class BenchHarnessTest {
     static final List<String> TRAIN_FIELDS = List.of("roofline_gflops", "model_gflops", "mfu", "samples_per_s",
-            "tokens_per_s", "peak_rss_mb", "gflop_per_step", "step_median_s", "step_mean_s");
+            "tokens_per_s", "peak_rss_mb", "gflop_per_step", "mfu_median", "step_best_s", "step_median_s", "step_mean_s");
     static final List<String> INFER_FIELDS = List.of("headwise_p50_ms", "headwise_p90_ms", "headwise_p99_ms",
             "ort_p50_ms", "ort_p90_ms", "ort_p99_ms", "p50_ratio", "headwise_batch_throughput",
             "ort_batch_throughput", "throughput_ratio", "peak_rss_mb");
