@@ -1,6 +1,5 @@
 package dev.headwise.bench;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -9,20 +8,11 @@ import dev.headwise.Task;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.ModelFiles;
-import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.InferenceMode;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 
-import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * CPU inference: headwise (an imported encoder plus a classification head) against ONNX Runtime running the
@@ -84,44 +74,32 @@ public final class InferBench {
         int vocab = model.config().model().vocabSize();
         long[] single = RandomTokens.ids(11, 1, s.seq(), vocab);
         long[] batched = RandomTokens.ids(12, s.batch(), s.seq(), vocab);
-        try (var options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(s.threads());
-            options.setInterOpNumThreads(1);
-            try (var session = env.createSession(onnx, options);
-                 var ort1 = new OrtSide(env, session, single, 1, s.seq());
-                 var ortN = new OrtSide(env, session, batched, s.batch(), s.seq());
-                 var ours1 = new HeadwiseSide(model, single, 1, s.seq(), s.gradMode());
-                 var oursN = new HeadwiseSide(model, batched, s.batch(), s.seq(), s.gradMode())) {
-                long[][] latency = alternate(ours1, ort1, s.iterations());
-                long[][] throughput = alternate(oursN, ortN, s.batchIterations());
-                Latency ours = Latency.of(latency[0]);
-                Latency theirs = Latency.of(latency[1]);
-                double oursRate = s.batch() / (Latency.of(throughput[0]).p50Ms() / 1e3);
-                double theirRate = s.batch() / (Latency.of(throughput[1]).p50Ms() / 1e3);
-                return new Report(s, RunEnvironment.current(env.getVersion()),
-                        ours.p50Ms(), ours.p90Ms(), ours.p99Ms(), theirs.p50Ms(), theirs.p90Ms(), theirs.p99Ms(),
-                        ours.p50Ms() / theirs.p50Ms(), oursRate, theirRate, oursRate / theirRate,
-                        PeakMemory.peakRssMb());
-            }
+        try (var session = OrtCall.session(env, onnx, s.threads());
+             var ort1 = new OrtCall(env, session, single, 1, s.seq());
+             var ortN = new OrtCall(env, session, batched, s.batch(), s.seq());
+             var ours1 = new HeadwiseCall(model, single, 1, s.seq(), s.gradMode());
+             var oursN = new HeadwiseCall(model, batched, s.batch(), s.seq(), s.gradMode())) {
+            long[][] latency = alternate(ours1, ort1, s.iterations());
+            long[][] throughput = alternate(oursN, ortN, s.batchIterations());
+            Latency ours = Latency.of(latency[0]);
+            Latency theirs = Latency.of(latency[1]);
+            double oursRate = s.batch() / (Latency.of(throughput[0]).p50Ms() / 1e3);
+            double theirRate = s.batch() / (Latency.of(throughput[1]).p50Ms() / 1e3);
+            return new Report(s, RunEnvironment.current(env.getVersion()),
+                    ours.p50Ms(), ours.p90Ms(), ours.p99Ms(), theirs.p50Ms(), theirs.p90Ms(), theirs.p99Ms(),
+                    ours.p50Ms() / theirs.p50Ms(), oursRate, theirRate, oursRate / theirRate,
+                    PeakMemory.peakRssMb());
         }
     }
 
-    /** One forward pass on fixed inputs. */
-    private interface Side extends AutoCloseable {
-        void call() throws OrtException;
-
-        @Override
-        void close() throws OrtException;
-    }
-
     /** Durations of {@code n} calls of each side, [0] for {@code a} and [1] for {@code b}, taken in alternating rounds. */
-    private static long[][] alternate(Side a, Side b, int n) throws OrtException {
+    private static long[][] alternate(EngineCall a, EngineCall b, int n) throws OrtException {
         for (int i = 0; i < WARMUP; i++) {
             a.call();
             b.call();
         }
         long[][] nanos = new long[2][n];
-        Side[] sides = {a, b};
+        EngineCall[] sides = {a, b};
         for (int done = 0; done < n; done += ROUND) {
             int end = Math.min(n, done + ROUND);
             for (int k = 0; k < 2; k++) {
@@ -133,61 +111,5 @@ public final class InferBench {
             }
         }
         return nanos;
-    }
-
-    /** Logits of the classifier, copied back to Java as a caller would. */
-    private static final class HeadwiseSide implements Side {
-        private final TextClassifier model;
-        private final Tensor ids;
-        private final Tensor mask;
-        private final GradMode mode;
-
-        HeadwiseSide(TextClassifier model, long[] ids, int rows, int seq, GradMode mode) {
-            this.model = model;
-            this.ids = Tensors.longs(ids, rows, seq);
-            this.mask = Tensors.longs(RandomTokens.fullMask(rows, seq), rows, seq);
-            this.mode = mode;
-        }
-
-        @Override
-        public void call() {
-            try (var scope = new PointerScope();
-                 Pointer guard = mode == GradMode.INFERENCE_MODE ? new InferenceMode() : new NoGradGuard()) {
-                Tensors.toFloats(model.logits(ids, mask, null, false));
-            }
-        }
-
-        @Override
-        public void close() {
-            ids.close();
-            mask.close();
-        }
-    }
-
-    /** The ONNX graph's outputs stay in native memory: reading them back is not part of the timing. */
-    private static final class OrtSide implements Side {
-        private final OrtSession session;
-        private final Map<String, OnnxTensor> inputs = new HashMap<>();
-
-        OrtSide(OrtEnvironment env, OrtSession session, long[] ids, int rows, int seq) throws OrtException {
-            this.session = session;
-            long[] shape = {rows, seq};
-            inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-            inputs.put("attention_mask", OnnxTensor.createTensor(env,
-                    LongBuffer.wrap(RandomTokens.fullMask(rows, seq)), shape));
-            if (session.getInputNames().contains("token_type_ids")) {
-                inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * seq]), shape));
-            }
-        }
-
-        @Override
-        public void call() throws OrtException {
-            session.run(inputs).close();
-        }
-
-        @Override
-        public void close() {
-            inputs.values().forEach(OnnxTensor::close);
-        }
     }
 }
