@@ -36,9 +36,12 @@ public final class TrainBench {
     /**
      * @param model the name the shape was given by (for the report)
      * @param warmupSteps untimed steps first (allocator and thread pools warm up)
+     * @param adamw the optimizer kernel
      */
-    public record Settings(String model, int batch, int seq, int threads, int warmupSteps, int steps) {
+    public record Settings(String model, int batch, int seq, int threads, int warmupSteps, int steps,
+                           AdamW.Kernel adamw) {
         public Settings {
+            if (adamw == null) adamw = AdamW.Kernel.FUSED;
             if (batch < 1) throw new HeadwiseException("--batch must be at least 1, got " + batch + ".");
             if (seq < 2) throw new HeadwiseException("--seq must be at least 2, got " + seq + ".");
             if (threads < 1) throw new HeadwiseException("--threads must be at least 1, got " + threads + ".");
@@ -68,7 +71,7 @@ public final class TrainBench {
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b", "c", "d"));
         var model = TextClassifier.create(new ClassifierConfig(config, heads), device);
         var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
-                new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
+                new AdamW(model.parameters(), AdamW.Options.defaults(), true, s.adamw()), 1.0);
         var batch = new ModelInput(
                 Tensors.longs(RandomTokens.ids(7, s.batch(), s.seq(), config.vocabSize()), s.batch(), s.seq()),
                 Tensors.longs(RandomTokens.fullMask(s.batch(), s.seq()), s.batch(), s.seq()),

@@ -7,6 +7,7 @@ import dev.headwise.bench.InferBench;
 import dev.headwise.bench.ModelShapes;
 import dev.headwise.bench.TrainBench;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.train.AdamW;
 import dev.headwise.weights.onnx.BundledModel;
 import dev.headwise.weights.onnx.BundledModels;
 import picocli.CommandLine;
@@ -67,16 +68,20 @@ final class BenchCommand {
         @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
         int warmup;
 
+        @Option(names = "--adamw", defaultValue = "FUSED", paramLabel = "PLAIN|FUSED",
+                description = "AdamW kernel: elementwise ops or ATen's fused kernel (default: ${DEFAULT-VALUE}).")
+        AdamW.Kernel adamw;
+
         @CommandLine.Mixin
         Shared shared;
 
         @Override
         public Integer call() {
-            var settings = new TrainBench.Settings(model, batch, seq, shared.threads(), warmup, steps);
+            var settings = new TrainBench.Settings(model, batch, seq, shared.threads(), warmup, steps, adamw);
             var r = TrainBench.run(ModelShapes.resolve(model), settings);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("model             %s, batch %d x seq %d, %d thread(s), OMP_WAIT_POLICY=%s%n", model, batch, seq,
-                    r.environment().threads(), r.environment().ompWaitPolicy());
+            out.printf("model             %s, batch %d x seq %d, %d thread(s), OMP_WAIT_POLICY=%s, AdamW %s%n", model,
+                    batch, seq, r.environment().threads(), r.environment().ompWaitPolicy(), adamw);
             out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best sample before and between steps)%n",
                     r.rooflineGflops(), TrainBench.ROOFLINE_N);
             out.printf("flops             %s = %.1f GFLOP/step (%,d non-embedding params)%n", FlopCount.FORMULA,
