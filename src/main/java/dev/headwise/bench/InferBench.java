@@ -2,7 +2,6 @@ package dev.headwise.bench;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.model.Devices;
