@@ -32,20 +32,40 @@ public final class AdamW {
         }
     }
 
+    /** How {@link #step} computes the update; both give the same parameters up to float rounding. */
+    public enum Kernel {
+        /** Five elementwise libtorch ops per segment, torch's {@code foreach=False} formulation. */
+        PLAIN,
+        /** ATen's fused AdamW kernel: one pass per segment. */
+        FUSED
+    }
+
     private final Parameters params;
     private final Options options;
+    private final Kernel kernel;
     private final List<Parameters.Segment> segments;
     private final Tensor expAvg;
     private final Tensor expAvgSq;
+    private final Tensor stepTensor; // the fused kernel reads the step count from a tensor
     private long step;
 
-    /** {@code trainEncoder} false updates the heads only (a frozen encoder). */
+    /**
+     * With the fused kernel, about 5x faster than the plain ops on CPU (docs/performance.md).
+     * {@code trainEncoder} false updates the heads only (a frozen encoder).
+     */
     public AdamW(Parameters params, Options options, boolean trainEncoder) {
+        this(params, options, trainEncoder, Kernel.FUSED);
+    }
+
+    public AdamW(Parameters params, Options options, boolean trainEncoder, Kernel kernel) {
         this.params = params;
         this.options = options;
+        this.kernel = kernel;
         this.segments = params.segments().stream().filter(s -> trainEncoder || !s.encoder()).toList();
         this.expAvg = torch.zeros_like(params.flat());
         this.expAvgSq = torch.zeros_like(params.flat());
+        this.stepTensor = torch.zeros(new long[0], new org.bytedeco.pytorch.TensorOptions(params.flat().device())
+                .dtype(new org.bytedeco.pytorch.ScalarTypeOptional(torch.ScalarType.Float)));
     }
 
     /** One update with learning rate {@code lr} from the gradients in the flat gradient buffer. */
@@ -54,11 +74,16 @@ public final class AdamW {
         double bias1 = 1 - Math.pow(options.beta1(), step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(options.beta2(), step));
         try (var scope = new PointerScope(); var noGrad = new NoGradGuard()) {
+            if (kernel == Kernel.FUSED) stepTensor.fill_(new Scalar((double) step));
             for (Parameters.Segment s : segments) {
                 Tensor p = slice(params.flat(), s);
                 Tensor g = slice(params.flatGrad(), s);
                 Tensor m = slice(expAvg, s);
                 Tensor v = slice(expAvgSq, s);
+                if (kernel == Kernel.FUSED) {
+                    FusedAdamW.update(p, g, m, v, stepTensor, lr, options, s.decay() ? options.weightDecay() : 0);
+                    continue;
+                }
                 if (s.decay() && options.weightDecay() > 0) p.mul_(new Scalar(1 - lr * options.weightDecay()));
                 m.lerp_(g, new Scalar(1 - options.beta1()));
                 v.mul_(new Scalar(options.beta2())).addcmul_(g, g, new Scalar(1 - options.beta2()));

@@ -1,0 +1,119 @@
+package dev.headwise.bench;
+
+import dev.headwise.HeadwiseException;
+import dev.headwise.Task;
+import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.Devices;
+import dev.headwise.model.Heads;
+import dev.headwise.model.Loss;
+import dev.headwise.model.ModelConfig;
+import dev.headwise.model.ModelInput;
+import dev.headwise.model.Tensors;
+import dev.headwise.model.TextClassifier;
+import dev.headwise.train.AdamW;
+import dev.headwise.train.TrainingStep;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Training throughput on the CPU: full training steps (forward, backward, gradient clipping, AdamW) of a
+ * freshly initialised multiclass classifier on random tokens, set against the GEMM roofline of the same
+ * process and threads.
+ */
+public final class TrainBench {
+    /** Side of the square matrices of the roofline product. */
+    public static final int ROOFLINE_N = 2048;
+    private static final int ROOFLINE_SAMPLES_BEFORE = 3;
+    private static final int LABELS = 4;
+
+    private TrainBench() {}
+
+    /**
+     * @param model the name the shape was given by (for the report)
+     * @param warmupSteps untimed steps first (allocator and thread pools warm up)
+     * @param adamw the optimizer kernel
+     */
+    public record Settings(String model, int batch, int seq, int threads, int warmupSteps, int steps,
+                           AdamW.Kernel adamw) {
+        public Settings {
+            if (adamw == null) adamw = AdamW.Kernel.FUSED;
+            if (batch < 1) throw new HeadwiseException("--batch must be at least 1, got " + batch + ".");
+            if (seq < 2) throw new HeadwiseException("--seq must be at least 2, got " + seq + ".");
+            if (threads < 1) throw new HeadwiseException("--threads must be at least 1, got " + threads + ".");
+            if (warmupSteps < 0) throw new HeadwiseException("--warmup must be >= 0, got " + warmupSteps + ".");
+            if (steps < 1) throw new HeadwiseException("--steps must be at least 1, got " + steps + ".");
+        }
+    }
+
+    /**
+     * One run's figures. The roofline is the fastest of the GEMM samples taken before and between the steps;
+     * {@code modelGflops} and {@code mfu} use the fastest step, the least disturbed by other processes like
+     * the roofline itself; {@code mfuMedian} and the throughputs use the median step.
+     */
+    public record Report(Settings settings, RunEnvironment environment, String flopFormula,
+                         long nonEmbeddingParameters, double gflopPerStep, double rooflineGflops,
+                         double modelGflops, double mfu, double mfuMedian, double stepBestS, double stepMedianS,
+                         double stepMeanS, double samplesPerS, double tokensPerS, double peakRssMb) {}
+
+    public static Report run(ModelConfig config, Settings s) {
+        if (s.seq() > config.maxPositions()) {
+            throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's " + config.maxPositions()
+                    + " positions.");
+        }
+        Devices.setThreads(s.threads());
+        torch.manual_seed(1);
+        var device = new Device("cpu");
+        Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b", "c", "d"));
+        var model = TextClassifier.create(new ClassifierConfig(config, heads), device);
+        var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
+                new AdamW(model.parameters(), AdamW.Options.defaults(), true, s.adamw()), 1.0);
+        var batch = new ModelInput(
+                Tensors.longs(RandomTokens.ids(7, s.batch(), s.seq(), config.vocabSize()), s.batch(), s.seq()),
+                Tensors.longs(RandomTokens.fullMask(s.batch(), s.seq()), s.batch(), s.seq()),
+                null,
+                Tensors.longs(new SplittableRandom(8).longs(s.batch(), 0, LABELS).toArray(), s.batch()));
+
+        for (int i = 0; i < s.warmupSteps(); i++) oneStep(step, batch);
+        long[] nanos = new long[s.steps()];
+        double roofline;
+        try (var gemm = new GemmRoofline(ROOFLINE_N)) {
+            for (int i = 0; i < ROOFLINE_SAMPLES_BEFORE; i++) gemm.sample();
+            for (int i = 0; i < nanos.length; i++) {
+                long start = System.nanoTime();
+                oneStep(step, batch);
+                nanos[i] = System.nanoTime() - start;
+                gemm.sample();
+            }
+            roofline = gemm.best();
+        }
+
+        long nonEmbedding = FlopCount.nonEmbeddingParameters(model);
+        double flops = FlopCount.trainingStep(nonEmbedding, config, s.batch(), s.seq());
+        double best = Arrays.stream(nanos).min().orElseThrow() / 1e9;
+        double median = median(nanos) / 1e9;
+        double mean = Arrays.stream(nanos).average().orElseThrow() / 1e9;
+        double modelGflops = flops / best / 1e9;
+        return new Report(s, RunEnvironment.current(null), FlopCount.FORMULA, nonEmbedding, flops / 1e9, roofline,
+                modelGflops, modelGflops / roofline, flops / median / 1e9 / roofline, best, median, mean,
+                s.batch() / median, (double) s.batch() * s.seq() / median, PeakMemory.peakRssMb());
+    }
+
+    private static void oneStep(TrainingStep step, ModelInput batch) {
+        try (var scope = new PointerScope()) {
+            step.accumulate(batch, 1.0);
+            step.update(1e-5);
+        }
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+}

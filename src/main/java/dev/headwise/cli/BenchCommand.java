@@ -1,0 +1,171 @@
+package dev.headwise.cli;
+
+import dev.headwise.HeadwiseException;
+import dev.headwise.bench.BenchJson;
+import dev.headwise.bench.FlopCount;
+import dev.headwise.bench.InferBench;
+import dev.headwise.bench.ModelShapes;
+import dev.headwise.bench.TrainBench;
+import dev.headwise.io.AtomicFiles;
+import dev.headwise.train.AdamW;
+import dev.headwise.weights.onnx.BundledModel;
+import dev.headwise.weights.onnx.BundledModels;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code headwise bench}: quick CPU throughput figures from one process, optionally as JSON. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure training and inference throughput on this machine (see docs/performance.md).",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class})
+final class BenchCommand {
+
+    /** Options both benchmarks share. */
+    static final class Shared {
+        @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads for libtorch and ONNX Runtime (default: all cores).")
+        Integer threads;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
+        Path json;
+
+        int threads() {
+            return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        }
+
+        void writeJson(Object report, PrintWriter out) {
+            if (json == null) return;
+            BenchJson.write(report, json);
+            out.printf("json              %s%n", json);
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Training steps (forward, backward, AdamW) of a fresh classifier on random tokens, "
+                    + "against the GEMM roofline of the same process.")
+    static final class Train implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "distilbert-base", paramLabel = "distilbert-base|minilm|DIR",
+                description = "Encoder shape (default: ${DEFAULT-VALUE}); a DIR takes its config.json, weights are random.")
+        String model;
+
+        @Option(names = "--batch", defaultValue = "16", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+        int seq;
+
+        @Option(names = "--steps", defaultValue = "4", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--adamw", defaultValue = "FUSED", paramLabel = "PLAIN|FUSED",
+                description = "AdamW kernel: elementwise ops or ATen's fused kernel (default: ${DEFAULT-VALUE}).")
+        AdamW.Kernel adamw;
+
+        @CommandLine.Mixin
+        Shared shared;
+
+        @Override
+        public Integer call() {
+            var settings = new TrainBench.Settings(model, batch, seq, shared.threads(), warmup, steps, adamw);
+            var r = TrainBench.run(ModelShapes.resolve(model), settings);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("model             %s, batch %d x seq %d, %d thread(s), OMP_WAIT_POLICY=%s, AdamW %s%n", model,
+                    batch, seq, r.environment().threads(), r.environment().ompWaitPolicy(), adamw);
+            out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best sample before and between steps)%n",
+                    r.rooflineGflops(), TrainBench.ROOFLINE_N);
+            out.printf("flops             %s = %.1f GFLOP/step (%,d non-embedding params)%n", FlopCount.FORMULA,
+                    r.gflopPerStep(), r.nonEmbeddingParameters());
+            out.printf("step              best %.3f s, median %.3f s, mean %.3f s over %d steps%n", r.stepBestS(),
+                    r.stepMedianS(), r.stepMeanS(), steps);
+            out.printf("model flops       %.1f GFLOP/s = %.2f of roofline (MFU, best step; %.2f at the median)%n",
+                    r.modelGflops(), r.mfu(), r.mfuMedian());
+            out.printf("throughput        %.2f samples/s, %.0f tokens/s%n", r.samplesPerS(), r.tokensPerS());
+            out.printf("peak rss          %.0f MiB%n", r.peakRssMb());
+            shared.writeJson(r, out);
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "infer", mixinStandardHelpOptions = true,
+            description = "Batch-1 latency and batch throughput of headwise against ONNX Runtime on the same "
+                    + "bundled ONNX model and token ids.")
+    static final class Infer implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "minilm", paramLabel = "minilm",
+                description = "Bundled model to compare (default: ${DEFAULT-VALUE}, i.e. all-minilm-l6-v2).")
+        String model;
+
+        @Option(names = "--seq", defaultValue = "64", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+        int seq;
+
+        @Option(names = "--batch", defaultValue = "32", description = "Batch size for throughput (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--iterations", defaultValue = "200", description = "Timed batch-1 calls per engine (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--batch-iterations", defaultValue = "20", paramLabel = "N",
+                description = "Timed batch calls per engine (default: ${DEFAULT-VALUE}).")
+        int batchIterations;
+
+        @Option(names = "--grad-mode", defaultValue = "INFERENCE_MODE", paramLabel = "INFERENCE_MODE|NO_GRAD",
+                description = "How headwise turns autograd off (default: ${DEFAULT-VALUE}).")
+        InferBench.GradMode gradMode;
+
+        @CommandLine.Mixin
+        Shared shared;
+
+        @Override
+        public Integer call() throws Exception {
+            BundledModel bundled = BundledModels.byName(model.equalsIgnoreCase("minilm") ? "all-minilm-l6-v2" : model);
+            var settings = new InferBench.Settings(bundled.name(), seq, batch, shared.threads(), iterations,
+                    batchIterations, gradMode);
+            Path dir = Files.createTempDirectory("headwise-bench-");
+            InferBench.Report r;
+            try {
+                importBundled(bundled, dir.resolve("model"));
+                r = InferBench.run(dir.resolve("model"), bundled.readOnnx(), settings);
+            } finally {
+                AtomicFiles.deleteTree(dir);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("model             %s, seq %d, %d thread(s), OMP_WAIT_POLICY=%s, ONNX Runtime %s, %s%n",
+                    bundled.name(), seq, r.environment().threads(), r.environment().ompWaitPolicy(),
+                    r.environment().onnxruntime(), gradMode);
+            out.printf("batch 1 headwise  p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.headwiseP50Ms(), r.headwiseP90Ms(), r.headwiseP99Ms());
+            out.printf("batch 1 ORT       p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.ortP50Ms(), r.ortP90Ms(), r.ortP99Ms());
+            out.printf("p50 ratio         %.2f (headwise / ORT; below 1 is faster)%n", r.p50Ratio());
+            out.printf("batch %-3d         headwise %.1f seq/s, ORT %.1f seq/s, ratio %.2f%n", batch,
+                    r.headwiseBatchThroughput(), r.ortBatchThroughput(), r.throughputRatio());
+            out.printf("peak rss          %.0f MiB%n", r.peakRssMb());
+            shared.writeJson(r, out);
+            out.flush();
+            return 0;
+        }
+
+        /** The same import as {@code headwise import --bundled}, its progress line discarded. */
+        private static void importBundled(BundledModel bundled, Path out) {
+            var importer = new CommandLine(new ImportCommand());
+            importer.setOut(new PrintWriter(Writer.nullWriter()));
+            var err = new java.io.StringWriter();
+            importer.setErr(new PrintWriter(err));
+            if (importer.execute("--bundled", bundled.name(), "--out", out.toString()) != 0) {
+                throw new HeadwiseException("importing the bundled model " + bundled.name() + " failed: " + err.toString().strip());
+            }
+        }
+    }
+}

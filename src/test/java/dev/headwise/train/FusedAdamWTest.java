@@ -1,0 +1,60 @@
+package dev.headwise.train;
+
+import dev.headwise.Task;
+import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.Heads;
+import dev.headwise.model.Loss;
+import dev.headwise.model.ModelInput;
+import dev.headwise.model.Tensors;
+import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TinyModels;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FusedAdamWTest {
+
+    /** Five clipped, weight-decayed steps through the fused kernel land where the plain ops do. */
+    @Test
+    void fusedKernelGivesThePlainParameters() {
+        Heads heads = TinyModels.heads(Task.MULTICLASS);
+        Tensor[] x = TinyModels.batch(5, 8, 12, 50);
+        var batch = new ModelInput(x[0], x[1], null, TinyModels.targets(heads, 6, 8, torch.ScalarType.Float));
+        float[] initial = Tensors.toFloats(model(heads).parameters().flat());
+
+        TextClassifier plain = train(heads, batch, AdamW.Kernel.PLAIN);
+        TextClassifier fused = train(heads, batch, AdamW.Kernel.FUSED);
+
+        float[] a = Tensors.toFloats(plain.parameters().flat());
+        float[] b = Tensors.toFloats(fused.parameters().flat());
+        assertTrue(maxDiff(a, initial) > 1e-3, "the steps should move the parameters");
+        assertTrue(maxDiff(a, b) <= 1e-6, "max |plain - fused| = " + maxDiff(a, b));
+    }
+
+    private static TextClassifier model(Heads heads) {
+        torch.manual_seed(3);
+        return TextClassifier.create(new ClassifierConfig(TinyModels.bert().withDropout(0, 0, 0), heads), TinyModels.CPU);
+    }
+
+    private static TextClassifier train(Heads heads, ModelInput batch, AdamW.Kernel kernel) {
+        TextClassifier model = model(heads);
+        var optimizer = new AdamW(model.parameters(), new AdamW.Options(0.9, 0.999, 1e-8, 0.1), true, kernel);
+        var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE), optimizer, 0.5);
+        for (int i = 0; i < 5; i++) {
+            try (var scope = new PointerScope()) {
+                step.accumulate(batch, 1.0);
+                step.update(1e-2);
+            }
+        }
+        return model;
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        return worst;
+    }
+}
