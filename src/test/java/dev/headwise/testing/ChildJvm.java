@@ -12,7 +12,7 @@ public final class ChildJvm {
     public static Process start(Path log, String maxHeap, String... args) throws IOException {
         var cmd = new ArrayList<String>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-Dorg.bytedeco.javacpp.maxBytes=0",
                 "-Djava.awt.headless=true", "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
                 "dev.headwise.cli.Main"));
         cmd.addAll(List.of(args));
