@@ -70,6 +70,8 @@ final class DemoCommand implements Callable<Integer> {
     static final double TEST_FRACTION = 0.2;
     static final double LEVEL1_TARGET = 0.98;
     static final double LEVEL2_TARGET = 0.96;
+    /** A train sample gives each class at least 1/8 of its size (hard_ham: all of its emails). */
+    static final int MIN_CLASS_SHARE_DIVISOR = 8;
     private static final int SHOWN_ERRORS = 8;
     private static final int PREDICT_BATCH = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,8 +86,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--from-scratch", description = "Same run with a randomly initialised DistilBERT-shaped encoder of "
             + "MiniLM's size (6 layers, 384 wide), to see what pretraining buys.")
     boolean fromScratch;
-    @Option(names = "--train-size", defaultValue = "1500", paramLabel = "N",
-            description = "Training examples, a stratified sample of the train split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train-size", defaultValue = "3000", paramLabel = "N",
+            description = "Training examples: a stratified sample of the train split, small classes raised to 1/"
+                    + MIN_CLASS_SHARE_DIVISOR + " of it (default: ${DEFAULT-VALUE}).")
     int trainSize;
     @Option(names = "--eval-size", defaultValue = "300", paramLabel = "N",
             description = "Eval examples that pick the best epoch, a stratified sample of the eval split; 0: all "
@@ -226,15 +229,18 @@ final class DemoCommand implements Callable<Integer> {
         DataSplit split = DataSplit.of(dataset, new SplitSpec(EVAL_FRACTION, TEST_FRACTION, seed, true));
         List<EmailRow> train = pick(rows, split.train());
         List<EmailRow> eval = pick(rows, split.eval());
-        return new Splits(full ? train : stratifiedSample(train, trainSize, seed),
-                evalSize == 0 ? eval : stratifiedSample(eval, evalSize, seed), pick(rows, split.test()), train.size(), eval.size());
+        // Eval keeps the true class shares: it picks the best epoch for the test split, which has them too.
+        return new Splits(full ? train : stratifiedSample(train, trainSize, trainSize / MIN_CLASS_SHARE_DIVISOR, seed),
+                evalSize == 0 ? eval : stratifiedSample(eval, evalSize, 1, seed), pick(rows, split.test()), train.size(),
+                eval.size());
     }
 
     /**
-     * About {@code size} of the rows, each class contributing in proportion to its share (at least one row),
-     * in their original order.
+     * About {@code size} of the rows in their original order, each class contributing in proportion to its
+     * share but at least {@code minPerClass} rows (or all it has): a small class such as hard_ham (4% of the
+     * corpus) then has enough examples to be learnt from a small sample.
      */
-    static List<EmailRow> stratifiedSample(List<EmailRow> rows, int size, long seed) {
+    static List<EmailRow> stratifiedSample(List<EmailRow> rows, int size, int minPerClass, long seed) {
         if (size >= rows.size()) return rows;
         Map<EmailClass, List<Integer>> byClass = new EnumMap<>(EmailClass.class);
         for (int i = 0; i < rows.size(); i++) byClass.computeIfAbsent(rows.get(i).emailClass(), c -> new ArrayList<>()).add(i);
@@ -242,7 +248,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Integer> picked = new ArrayList<>();
         for (List<Integer> members : byClass.values()) {
             Collections.shuffle(members, random);
-            int take = (int) Math.max(1, Math.round((double) members.size() * size / rows.size()));
+            int take = (int) Math.max(Math.max(1, minPerClass), Math.round((double) members.size() * size / rows.size()));
             picked.addAll(members.subList(0, Math.min(take, members.size())));
         }
         return picked.stream().sorted().map(rows::get).toList();
@@ -397,7 +403,8 @@ final class DemoCommand implements Callable<Integer> {
         s.put("splits", String.format(Locale.ROOT, "stratified by class, seed %d: eval %.0f%%, test %.0f%%, rest train; "
                 + "duplicates removed first", seed, EVAL_FRACTION * 100, TEST_FRACTION * 100));
         s.put("train examples", splits.train().size() + (full ? " (the whole train split)"
-                : " (stratified sample of the " + splits.trainPool() + " in the train split)"));
+                : " (stratified sample of the " + splits.trainPool() + " in the train split, each class at least 1/"
+                + MIN_CLASS_SHARE_DIVISOR + " of the sample or all it has)"));
         s.put("eval examples", splits.eval().size() + " of " + splits.evalPool() + " (pick the best epoch)");
         s.put("test examples", splits.test().size() + " (scored once, at the end)");
         s.put("epochs", Integer.toString(epochs));
