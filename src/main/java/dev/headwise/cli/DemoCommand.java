@@ -43,12 +43,14 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -372,7 +374,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Up to {@link #SHOWN_ERRORS} wrong paths, taking the most confident of each kind of mistake in turn. */
     private static List<Misclassified> errors(List<EmailRow> rows, List<Prediction> predictions) {
-        Map<String, List<Misclassified>> byKind = new java.util.TreeMap<>();
+        Map<String, List<Misclassified>> byKind = new TreeMap<>();
         for (int i = 0; i < rows.size(); i++) {
             EmailRow row = rows.get(i);
             Prediction p = predictions.get(i);
@@ -383,7 +385,7 @@ final class DemoCommand implements Callable<Integer> {
             byKind.computeIfAbsent(gold + " -> " + predicted, k -> new ArrayList<>())
                     .add(new Misclassified(row.subject(), row.body(), gold, predicted, confidence));
         }
-        byKind.values().forEach(list -> list.sort(java.util.Comparator.comparingDouble(Misclassified::confidence).reversed()));
+        byKind.values().forEach(list -> list.sort(Comparator.comparingDouble(Misclassified::confidence).reversed()));
         var shown = new ArrayList<Misclassified>();
         for (int rank = 0; shown.size() < SHOWN_ERRORS; rank++) {
             int before = shown.size();

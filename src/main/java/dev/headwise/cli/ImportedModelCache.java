@@ -9,9 +9,11 @@ import dev.headwise.weights.onnx.BundledModel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -64,8 +66,8 @@ final class ImportedModelCache {
     static String sourceDigest(BundledModel model) throws IOException {
         MessageDigest digest = newDigest();
         try (InputStream onnx = model.openOnnx(); InputStream tokenizer = model.openTokenizer()) {
-            onnx.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), digest));
-            tokenizer.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), digest));
+            onnx.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+            tokenizer.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
         }
         return HexFormat.of().formatHex(digest.digest());
     }
@@ -73,7 +75,7 @@ final class ImportedModelCache {
     private static String sha256(Path file) throws IOException {
         MessageDigest digest = newDigest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +50,7 @@ public record RunReport(String title, String command, Map<String, String> settin
             throw new HeadwiseException("A run report needs its title, command, settings, counts, test metrics, timings "
                     + "and examples.");
         }
-        settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         timings = List.copyOf(timings);
         misclassified = List.copyOf(misclassified);
     }
@@ -146,7 +149,7 @@ public record RunReport(String title, String command, Map<String, String> settin
         labels.forEach(l -> out.append("<th>").append(Html.escape(l)).append("</th>"));
         out.append("</tr>\n");
         for (int g = 0; g < cm.length; g++) {
-            int rowTotal = java.util.Arrays.stream(cm[g]).sum();
+            int rowTotal = Arrays.stream(cm[g]).sum();
             out.append("<tr><th>").append(Html.escape(labels.get(g))).append("</th>");
             for (int p = 0; p < cm[g].length; p++) {
                 double share = rowTotal == 0 ? 0 : (double) cm[g][p] / rowTotal;
