@@ -2,6 +2,8 @@ package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.data.spamassassin.EmailClass;
+import dev.headwise.data.spamassassin.EmailRow;
 import dev.headwise.data.spamassassin.TarGzFixture;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,6 +103,24 @@ class DemoCommandTest {
         CliRunner result = CliRunner.run("demo", "--out", run.toString(), "--package", dir.resolve("missing.tgz").toString());
         assertEquals(1, result.exitCode());
         assertTrue(result.err().contains("not empty"), result.err());
+    }
+
+    @Test
+    void samplesInProportionButRaisesSmallClassesToTheMinimum() {
+        List<EmailRow> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            EmailClass c = i < 80 ? EmailClass.EASY_HAM : i < 84 ? EmailClass.HARD_HAM : EmailClass.SPAM;
+            rows.add(new EmailRow(Integer.toString(i), "g", "s" + i, "b", c));
+        }
+        List<EmailRow> sample = DemoCommand.stratifiedSample(rows, 40, 5, 7);
+
+        Map<EmailClass, Long> perClass = sample.stream().collect(Collectors.groupingBy(EmailRow::emailClass, Collectors.counting()));
+        assertEquals(32, perClass.get(EmailClass.EASY_HAM), "80% of 40");
+        assertEquals(4, perClass.get(EmailClass.HARD_HAM), "raised to 5 but only 4 exist");
+        assertEquals(6, perClass.get(EmailClass.SPAM), "16% of 40, rounded");
+        List<Integer> order = sample.stream().map(r -> Integer.parseInt(r.id())).toList();
+        assertEquals(order.stream().sorted().toList(), order, "rows keep their order");
+        assertEquals(sample, DemoCommand.stratifiedSample(rows, 40, 5, 7), "the same seed draws the same sample");
     }
 
     private static Set<String> fieldNames(JsonNode node) {
