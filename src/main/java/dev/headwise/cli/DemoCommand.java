@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -312,7 +313,7 @@ final class DemoCommand implements Callable<Integer> {
                 "--task", "hierarchical", "--label-column", "label", "--level-separator", ".", "--levels", "2"));
         args.addAll(modelArgs);
         args.addAll(List.of("--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize),
-                "--lr", Double.toString(lr), "--warmup-ratio", "0.1", "--max-length", Integer.toString(maxLength),
+                "--lr", plain(lr), "--warmup-ratio", "0.1", "--max-length", Integer.toString(maxLength),
                 "--seed", Long.toString(seed), "--log-every", "5", "--keep-last", "1",
                 "--device", common.device, "--out", modelDir.toString()));
         if (common.threads != null) args.addAll(List.of("--threads", common.threads.toString()));
@@ -411,7 +412,7 @@ final class DemoCommand implements Callable<Integer> {
         s.put("test examples", splits.test().size() + " (scored once, at the end)");
         s.put("epochs", Integer.toString(epochs));
         s.put("batch size", Integer.toString(batchSize));
-        s.put("learning rate", lr + " peak, 10% linear warmup, linear decay, AdamW weight decay 0.01");
+        s.put("learning rate", plain(lr) + " peak, 10% linear warmup, linear decay, AdamW weight decay 0.01");
         s.put("device", common.device + (common.threads != null ? ", " + common.threads + " threads" : ""));
         s.put("machine", Runtime.getRuntime().availableProcessors() + " cores, load average "
                 + (load < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", load)) + " at start");
@@ -424,7 +425,7 @@ final class DemoCommand implements Callable<Integer> {
         if (full) demo.add("--full");
         else demo.addAll(List.of("--train-size", Integer.toString(trainSize)));
         demo.addAll(List.of("--eval-size", Integer.toString(evalSize), "--max-length", Integer.toString(maxLength),
-                "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize), "--lr", Double.toString(lr),
+                "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize), "--lr", plain(lr),
                 "--seed", Long.toString(seed)));
         if (common.threads != null) demo.addAll(List.of("--threads", common.threads.toString()));
         return "# this run\n" + shell(demo) + "\n\n# its training step, on the split files in data/\n./headwise " + shell(trainArgs);
@@ -470,6 +471,11 @@ final class DemoCommand implements Callable<Integer> {
                 passed ? "passed" : "FAILED", level1, LEVEL1_TARGET, level2, LEVEL2_TARGET);
         console.flush();
         return passed ? 0 : 3;
+    }
+
+    /** 1e-4 as 0.0001: for people and for the commands they copy. */
+    private static String plain(double value) {
+        return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
     }
 
     private static double seconds(long since) {

@@ -76,8 +76,9 @@ public record RunReport(String title, String command, Map<String, String> settin
         section(page, "curves", "Training curves", curves());
         section(page, "metrics", "Test metrics", metrics());
         section(page, "timings", "Timings", Html.table(List.of("phase", "seconds", "examples", "examples/s"),
-                timings.stream().map(t -> List.of(t.phase(), fmt("%.1f", t.seconds()), Long.toString(t.samples()),
-                        fmt("%.1f", t.samplesPerSecond()))).toList()));
+                timings.stream().map(t -> List.of(t.phase(), fmt("%.1f", t.seconds()),
+                        t.samples() > 0 ? Long.toString(t.samples()) : "",
+                        t.samples() > 0 ? fmt("%.1f", t.samplesPerSecond()) : "")).toList()));
         section(page, "errors", "Misclassified test examples", errors());
         section(page, "reproduce", "Reproduce", "<pre>" + Html.escape(command) + "</pre>\n");
         return page.append("</body>\n</html>\n").toString();
