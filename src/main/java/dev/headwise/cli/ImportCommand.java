@@ -10,6 +10,7 @@ import dev.headwise.tokenize.HfTokenizer;
 import dev.headwise.weights.TensorData;
 import dev.headwise.weights.onnx.BertOnnxImporter;
 import dev.headwise.weights.onnx.BertShape;
+import dev.headwise.weights.onnx.BundledModel;
 import dev.headwise.weights.onnx.BundledModels;
 import dev.headwise.weights.onnx.ImportedEncoder;
 import picocli.CommandLine.ArgGroup;
@@ -54,22 +55,38 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ImportedEncoder encoder;
-        byte[] tokenizerJson;
+        Imported imported;
         if (source.bundled != null) {
-            var model = BundledModels.byName(source.bundled);
-            encoder = BertOnnxImporter.importEncoder(model);
-            try (var in = model.openTokenizer()) {
-                tokenizerJson = in.readAllBytes();
-            }
+            imported = importBundled(BundledModels.byName(source.bundled), out, overwrite);
         } else {
             Path tok = tokenizer != null ? tokenizer : source.onnx.toAbsolutePath().resolveSibling("tokenizer.json");
             if (!Files.isRegularFile(tok)) {
                 throw new HeadwiseException("no tokenizer found at " + tok + "; pass --tokenizer FILE.");
             }
-            tokenizerJson = Files.readAllBytes(tok);
-            encoder = BertOnnxImporter.importEncoder(source.onnx);
+            imported = write(BertOnnxImporter.importEncoder(source.onnx), Files.readAllBytes(tok), out, overwrite);
         }
+        ModelConfig config = imported.config();
+        spec.commandLine().getOut().printf("imported %d tensors (%d layers, hidden %d, %d heads) into %s%n", imported.tensors(),
+                config.numLayers(), config.hiddenSize(), config.numHeads(), out);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** What an import wrote: the encoder's config and how many tensors. */
+    record Imported(ModelConfig config, int tensors) {}
+
+    /** Imports a model shipped on the classpath into {@code out} (config.json, model.safetensors, tokenizer.json). */
+    static Imported importBundled(BundledModel model, Path out, boolean overwrite) throws IOException {
+        byte[] tokenizerJson;
+        try (var in = model.openTokenizer()) {
+            tokenizerJson = in.readAllBytes();
+        }
+        return write(BertOnnxImporter.importEncoder(model), tokenizerJson, out, overwrite);
+    }
+
+    /** Writes the directory in one step: a failed import leaves no partial {@code out}. */
+    private static Imported write(ImportedEncoder encoder, byte[] tokenizerJson, Path out, boolean overwrite)
+            throws IOException {
         int padId;
         try (var t = HfTokenizer.fromJson(tokenizerJson, "tokenizer.json")) {
             padId = t.padId();
@@ -81,10 +98,7 @@ final class ImportCommand implements Callable<Integer> {
             ModelFiles.saveEncoder(config, tensors, dir);
             Files.write(dir.resolve("tokenizer.json"), tokenizerJson);
         });
-        spec.commandLine().getOut().printf("imported %d tensors (%d layers, hidden %d, %d heads) into %s%n", tensors.size(),
-                config.numLayers(), config.hiddenSize(), config.numHeads(), out);
-        spec.commandLine().getOut().flush();
-        return 0;
+        return new Imported(config, tensors.size());
     }
 
     /** The imported shape as a BERT config; dropouts and init range take BertConfig's defaults. */

@@ -10,8 +10,8 @@ import java.io.PrintWriter;
 /** The {@code headwise} command line. */
 @Command(name = "headwise", mixinStandardHelpOptions = true, versionProvider = InfoCommand.Version.class,
         description = "Fine-tune and serve DistilBERT/BERT text classifiers on libtorch.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EncodeCommand.class,
-                ImportCommand.class, InfoCommand.class, DatasetCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+                EncodeCommand.class, ImportCommand.class, InfoCommand.class, DatasetCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
