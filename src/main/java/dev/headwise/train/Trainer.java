@@ -177,6 +177,11 @@ public final class Trainer {
                     interrupted = stop.test(s);
                     boolean saveNow = evalNow || (options.saveEvery() > 0 ? s % options.saveEvery() == 0 : epochDone)
                             || s == total || interrupted;
+                    if (evalNow || saveNow) {
+                        // A NaN update shows in the weights before the next loss: never evaluate or save those.
+                        boolean finite = torch.isfinite(model.parameters().flat()).all().item_bool();
+                        if (!finite) requireFinite(Double.NaN, state, epoch);
+                    }
                     if (evalNow) {
                         var result = Evaluator.evaluate(model, loss, eval, evalOptions);
                         log.eval(s, epoch, result);
@@ -232,7 +237,7 @@ public final class Trainer {
     private void requireFinite(double lossValue, TrainerState state, int epoch) {
         if (Double.isFinite(lossValue)) return;
         String last = checkpoints.latest().map(p -> "; the last good checkpoint is " + p).orElse("; no checkpoint was written yet");
-        throw new HeadwiseException("the loss became " + lossValue + " at step " + (state.step() + 1) + " (epoch " + epoch
+        throw new HeadwiseException("training diverged: the loss or the weights became " + lossValue + " at step " + (state.step() + 1) + " (epoch " + epoch
                 + "): training stopped" + last + ". Try a lower --lr or gradient clipping (--max-grad-norm).");
     }
 }

@@ -101,6 +101,27 @@ class TrainerTest {
     }
 
     @Test
+    void nonFiniteLossStopsWithAClearMessageAndKeepsTheLastCheckpoint() throws Exception {
+        Path out = tmp.resolve("nan");
+        run(out, s -> s == 3, false); // leaves checkpoint-3
+        TextClassifier model = model();
+        var trainer = new Trainer(model, new Loss(heads(), Loss.LossOptions.NONE), options(3), out.resolve("checkpoints"),
+                null, new Evaluator.Options(16, null, true));
+        Path from = trainer.resumable().orElseThrow();
+        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), new PrintWriter(new StringWriter()), false, 9, 3)) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.headwise.HeadwiseException.class, () ->
+                    trainer.train(new Trainer.Part(CORPUS, DATA, TRAIN), new Trainer.Part(CORPUS, DATA, EVAL), from, log,
+                            s -> {
+                                // Poison the weights after the first resumed step: the next loss is NaN.
+                                model.parameters().flat().fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
+                                return false;
+                            }));
+            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("checkpoint-"), e.getMessage());
+        }
+        dev.headwise.model.ModelFiles.load(out.resolve("checkpoints/checkpoint-3"), TinyModels.CPU);
+    }
+
+    @Test
     void sameSeedSameLossCurveAndTheModelLearns() throws Exception {
         Run a = run(tmp.resolve("a"), s -> false, false, 30);
         Run b = run(tmp.resolve("b"), s -> false, false, 30);
