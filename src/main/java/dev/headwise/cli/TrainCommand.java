@@ -188,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
             extras.put("consistent_decoding", !independentLevels);
             Evaluator.Result result = outcome.finalEval();
             if (result != null && space.task() == Task.MULTILABEL) {
-                Thresholds tuned = Thresholds.tune(toDouble(result.probabilities()), gold(evalSet, evalRows));
+                Thresholds tuned = Thresholds.tune(dev.headwise.metrics.Scores.toDouble(result.probabilities()), gold(evalSet, evalRows));
                 extras.set("thresholds", JSON.valueToTree(tuned));
                 result = Evaluator.evaluate(net, loss, new Trainer.Part(evalCorpus, evalSet, evalRows),
                         new Evaluator.Options(evalOptions.batchSize(), tuned, true, common.precision()));
@@ -309,10 +309,6 @@ final class TrainCommand implements Callable<Integer> {
 
     private static int[] rowsOf(LabeledDataset d) {
         return java.util.stream.IntStream.range(0, d.size()).toArray();
-    }
-
-    private static double[][] toDouble(float[][] p) {
-        return dev.headwise.metrics.Scores.toDouble(p);
     }
 
     private static boolean[][] gold(LabeledDataset d, int[] rows) {

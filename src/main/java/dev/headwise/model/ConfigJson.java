@@ -189,8 +189,12 @@ public final class ConfigJson {
     }
 
     public static void write(ClassifierConfig cfg, Path file) {
+        writeJson(toJson(cfg), file);
+    }
+
+    private static void writeJson(ObjectNode json, Path file) {
         try {
-            AtomicFiles.write(file, MAPPER.writeValueAsBytes(toJson(cfg)));
+            AtomicFiles.write(file, MAPPER.writeValueAsBytes(json));
         } catch (IOException e) {
             throw new HeadwiseException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -202,11 +206,7 @@ public final class ConfigJson {
         j.remove(List.of("headwise", "id2label", "label2id", "num_labels", "problem_type"));
         j.set("architectures", MAPPER.createArrayNode()
                 .add(model.architecture() == Architecture.BERT ? "BertModel" : "DistilBertModel"));
-        try {
-            AtomicFiles.write(file, MAPPER.writeValueAsBytes(j));
-        } catch (IOException e) {
-            throw new HeadwiseException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        writeJson(j, file);
     }
 
     private static String firstLine(String s) {

@@ -132,10 +132,6 @@ public final class Parameters {
         return trainableNumel;
     }
 
-    public boolean isEncoder(String name, String encoderPrefix) {
-        return name.startsWith(encoderPrefix);
-    }
-
     public void zeroGrad() {
         flatGrad.zero_();
     }

@@ -127,7 +127,6 @@ public final class Trainer {
             CompletableFuture<dev.headwise.data.Batch> next = first < plan.batchCount()
                     ? CompletableFuture.supplyAsync(() -> collator.collate(plan.batch(first)), PREFETCH) : null;
             for (int b = first; b < plan.batchCount(); b++) {
-                int[] rows = plan.batch(b);
                 dev.headwise.data.Batch host = next.join();
                 int following = b + 1;
                 next = following < plan.batchCount()
@@ -144,8 +143,8 @@ public final class Trainer {
                         scope.detach(windowLossSum);
                     }
                     windowCount++;
-                    samples += rows.length;
-                    windowSamples += rows.length;
+                    samples += host.size();
+                    windowSamples += host.size();
                     micro++;
                     boolean lastOfEpoch = b == plan.batchCount() - 1;
                     if (micro < options.gradientAccumulation() && !lastOfEpoch) continue;
