@@ -22,6 +22,7 @@ import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Tokenizers;
 import dev.headwise.weights.onnx.BundledModel;
 import dev.headwise.weights.onnx.BundledModels;
+import dev.headwise.tokenize.Truncation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,21 +74,25 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: a new runs/demo-<timestamp>).")
     Path out;
-    @Option(names = "--full", description = "Train on the whole train split instead of a --train-size sample of it.")
+    @Option(names = "--full", description = "Train on the whole train split (the default; overrides --train-size).")
     boolean full;
     @Option(names = "--from-scratch", description = "Same run with a randomly initialised DistilBERT-shaped encoder of "
             + "MiniLM's size (6 layers, 384 wide), to see what pretraining buys.")
     boolean fromScratch;
-    @Option(names = "--train-size", defaultValue = "3000", paramLabel = "N",
-            description = "Training examples: a stratified sample of the train split, small classes raised to 1/"
-                    + DemoSplits.MIN_CLASS_SHARE_DIVISOR + " of it (default: ${DEFAULT-VALUE}).")
-    int trainSize;
+    @Option(names = "--train-size", paramLabel = "N",
+            description = "Train on a stratified sample of N emails of the train split, small classes raised to 1/"
+                    + DemoSplits.MIN_CLASS_SHARE_DIVISOR + " of it, for a quicker run (default: the whole split).")
+    Integer trainSize;
     @Option(names = "--eval-size", defaultValue = "300", paramLabel = "N",
             description = "Eval examples that pick the best epoch, a stratified sample of the eval split; 0: all "
                     + "(default: ${DEFAULT-VALUE}).")
     int evalSize;
     @Option(names = "--max-length", defaultValue = "64", paramLabel = "N", description = "Tokens per email (default: ${DEFAULT-VALUE}).")
     int maxLength;
+    @Option(names = "--tail-tokens", paramLabel = "N",
+            description = "Of those, how many come from the end of a long email: its signature, list footer or "
+                    + "unsubscribe line (default: 3/8 of --max-length, 24 of 64).")
+    Integer tailTokens;
     @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
@@ -131,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
         console.flush();
         long t = System.nanoTime();
         List<EmailRow> emails = emails(console);
-        DemoSplits splits = DemoSplits.of(emails, full ? 0 : trainSize, evalSize, seed);
+        DemoSplits splits = DemoSplits.of(emails, wholeTrainSplit() ? 0 : trainSize, evalSize, seed);
         Path data = run.resolve("data");
         for (var part : Map.of("train", splits.train(), "eval", splits.eval(), "test", splits.test()).entrySet()) {
             SpamAssassinConverter.write(part.getValue(), data.resolve(part.getKey()), OutputFormat.CSV, false);
@@ -180,11 +185,20 @@ final class DemoCommand implements Callable<Integer> {
         return check ? checkTargets(console, test.metrics()) : 0;
     }
 
+    private int tailTokens() {
+        return tailTokens != null ? tailTokens : maxLength * 3 / 8;
+    }
+
+    private boolean wholeTrainSplit() {
+        return full || trainSize == null;
+    }
+
     private void validate() {
-        if (trainSize < 1 || evalSize < 0 || maxLength < 8 || epochs < 1 || batchSize < 1 || !(lr > 0)) {
+        if (trainSize != null && trainSize < 1 || evalSize < 0 || maxLength < 8 || epochs < 1 || batchSize < 1 || !(lr > 0)) {
             throw new HeadwiseException("--train-size, --epochs and --batch-size must be at least 1, --eval-size at least 0, "
                     + "--max-length at least 8 and --lr positive.");
         }
+        new Truncation(maxLength, tailTokens());  // checks --tail-tokens before anything is fetched or written
         if (scratchShape.length != 4 || IntStream.of(scratchShape).anyMatch(v -> v < 1)) {
             throw new HeadwiseException("--scratch-shape needs four positive numbers: layers, hidden size, heads, intermediate size.");
         }
@@ -243,7 +257,8 @@ final class DemoCommand implements Callable<Integer> {
         args.addAll(modelArgs);
         args.addAll(List.of("--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize),
                 "--lr", plain(lr), "--warmup-ratio", "0.1", "--max-length", Integer.toString(maxLength),
-                "--seed", Long.toString(seed), "--log-every", "5", "--keep-last", "1",
+                "--tail-tokens", Integer.toString(tailTokens()), "--seed", Long.toString(seed), "--log-every", "5",
+                "--keep-last", "1",
                 "--device", common.device, "--out", modelDir.toString()));
         if (common.threads != null) args.addAll(List.of("--threads", common.threads.toString()));
         return args;
@@ -333,10 +348,11 @@ final class DemoCommand implements Callable<Integer> {
         var s = new LinkedHashMap<String, String>();
         s.put("encoder", fromScratch ? "random init, DistilBERT " + shape() : "all-MiniLM-L6-v2 (pretrained, 6 layers, 384 wide)");
         s.put("task", "hierarchical: level1 ham|spam, level2 easy_ham|hard_ham|spam (consistent decoding)");
-        s.put("text", "subject + newline + body, first " + maxLength + " tokens");
+        s.put("text", "subject + newline + body, " + (tailTokens() == 0 ? "first " + maxLength + " tokens"
+                : maxLength + " tokens: the first " + (maxLength - tailTokens()) + " and the last " + tailTokens()));
         s.put("splits", String.format(Locale.ROOT, "stratified by class, seed %d: eval %.0f%%, test %.0f%%, rest train; "
                 + "duplicates removed first", seed, DemoSplits.EVAL_FRACTION * 100, DemoSplits.TEST_FRACTION * 100));
-        s.put("train examples", splits.train().size() + (full ? " (the whole train split)"
+        s.put("train examples", splits.train().size() + (wholeTrainSplit() ? " (the whole train split)"
                 : " (stratified sample of the " + splits.trainPool() + " in the train split, each class at least 1/"
                 + DemoSplits.MIN_CLASS_SHARE_DIVISOR + " of the sample or all it has)"));
         s.put("eval examples", splits.eval().size() + " of " + splits.evalPool() + " (pick the best epoch)");
@@ -353,10 +369,11 @@ final class DemoCommand implements Callable<Integer> {
     private String reproduce(List<String> trainArgs) {
         var demo = new ArrayList<>(List.of("./headwise", "demo"));
         if (fromScratch) demo.add("--from-scratch");
-        if (full) demo.add("--full");
+        if (wholeTrainSplit()) demo.add("--full");
         else demo.addAll(List.of("--train-size", Integer.toString(trainSize)));
         demo.addAll(List.of("--eval-size", Integer.toString(evalSize), "--max-length", Integer.toString(maxLength),
-                "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize), "--lr", plain(lr),
+                "--tail-tokens", Integer.toString(tailTokens()), "--epochs", Integer.toString(epochs),
+                "--batch-size", Integer.toString(batchSize), "--lr", plain(lr),
                 "--seed", Long.toString(seed)));
         if (common.threads != null) demo.addAll(List.of("--threads", common.threads.toString()));
         return "# this run\n" + shell(demo) + "\n\n# its training step, on the split files in data/\n./headwise " + shell(trainArgs);

@@ -13,6 +13,7 @@ import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.Loss;
 import dev.headwise.train.Evaluator;
 import dev.headwise.train.Trainer;
+import dev.headwise.tokenize.Truncation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,8 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         set.unknownLabels());
             }
             if (set.size() == 0) throw new HeadwiseException(data + " has no rows with known labels to evaluate.");
-            int maxLength = extras.path("max_length").asInt(128);
-            var corpus = TokenizedCorpus.build(set.texts(), m.tokenizer(), maxLength);
+            var corpus = TokenizedCorpus.build(set.texts(), m.tokenizer(), Truncation.of(extras, 128));
             Thresholds thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
             var result = Evaluator.evaluate(m.model(), new Loss(m.model().config().heads(), Loss.LossOptions.NONE),
                     new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),

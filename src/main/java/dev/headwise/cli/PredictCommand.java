@@ -9,6 +9,7 @@ import dev.headwise.data.TableReader;
 import dev.headwise.infer.Classifier;
 import dev.headwise.infer.Prediction;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.tokenize.Truncation;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.ArgGroup;
@@ -73,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
                 PrintWriter out = spec.commandLine().getOut();
                 List<Prediction> ps = classifier.predict(source.texts);
                 for (int i = 0; i < ps.size(); i++) out.println(source.texts.get(i) + "\t" + describe(ps.get(i)));
-                reportTruncated(ps.stream().filter(Prediction::truncated).count(), classifier.maxLength());
+                reportTruncated(ps.stream().filter(Prediction::truncated).count(), classifier.truncation());
                 out.flush();
             } else {
                 predictFile(classifier, source.files.input, source.files.output);
@@ -119,14 +120,15 @@ final class PredictCommand implements Callable<Integer> {
             }
         });
         spec.commandLine().getOut().printf("wrote %d predictions to %s%n", count[0], output);
-        reportTruncated(count[1], classifier.maxLength());
+        reportTruncated(count[1], classifier.truncation());
         spec.commandLine().getOut().flush();
     }
 
-    private void reportTruncated(long n, int maxLength) {
+    private void reportTruncated(long n, Truncation truncation) {
         if (n > 0) {
-            spec.commandLine().getOut().printf("note: %d text(s) were longer than %d tokens; only their beginning was read%n",
-                    n, maxLength);
+            spec.commandLine().getOut().printf("note: %d text(s) were longer than %d tokens; only their %s was read%n",
+                    n, truncation.maxLength(), truncation.tailTokens() == 0 ? "beginning"
+                            : "beginning and last " + truncation.tailTokens() + " tokens");
         }
         spec.commandLine().getOut().flush();
     }

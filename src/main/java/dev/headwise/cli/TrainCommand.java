@@ -22,6 +22,7 @@ import dev.headwise.model.Loss;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.TextTokenizer;
+import dev.headwise.tokenize.Truncation;
 import dev.headwise.tokenize.Tokenizers;
 import dev.headwise.train.AdamW;
 import dev.headwise.train.Curves;
@@ -101,6 +102,9 @@ final class TrainCommand implements Callable<Integer> {
     double maxGradNorm;
     @Option(names = "--max-length", defaultValue = "128", paramLabel = "N", description = "Tokens per text (truncated).")
     int maxLength;
+    @Option(names = "--tail-tokens", defaultValue = "0", paramLabel = "N",
+            description = "Of the --max-length tokens of a long text, how many come from its end (head+tail truncation).")
+    int tailTokens;
     @Option(names = "--group-by-length", description = "Batch texts of similar length together (less padding).")
     boolean groupByLength;
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N")
@@ -159,9 +163,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new HeadwiseException("the tokenizer has " + tok.vocabSize() + " tokens but the model's vocabulary only "
                         + net.config().model().vocabSize() + ".");
             }
-            int length = Math.min(maxLength, net.config().model().maxPositions());
-            TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, length);
-            TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, length);
+            var truncation = new Truncation(Math.min(maxLength, net.config().model().maxPositions()), tailTokens);
+            TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, truncation);
+            TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, truncation);
             var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
             var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels,
                     common.precision());
@@ -184,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
             ObjectNode extras = net.config().extras();
             extras.set("data", columns.toJson());
             extras.set("label_space", JSON.valueToTree(space.toConfig()));
-            extras.put("max_length", length);
+            truncation.writeTo(extras);
             extras.put("consistent_decoding", !independentLevels);
             Evaluator.Result result = outcome.finalEval();
             if (result != null && space.task() == Task.MULTILABEL) {
@@ -204,7 +208,7 @@ final class TrainCommand implements Callable<Integer> {
             if (split.test().length > 0 || testData != null) {
                 LabeledDataset testSet = testData != null ? DatasetReader.read(testData, dataSpec, space) : all;
                 int[] testRows = testData != null ? rowsOf(testSet) : split.test();
-                TokenizedCorpus testCorpus = testSet == all ? corpus : TokenizedCorpus.build(testSet.texts(), tok, length);
+                TokenizedCorpus testCorpus = testSet == all ? corpus : TokenizedCorpus.build(testSet.texts(), tok, truncation);
                 var thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
                 var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
                         new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels, common.precision()));

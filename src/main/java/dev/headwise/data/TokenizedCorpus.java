@@ -2,6 +2,7 @@ package dev.headwise.data;
 
 import dev.headwise.HeadwiseException;
 import dev.headwise.tokenize.TextTokenizer;
+import dev.headwise.tokenize.Truncation;
 import dev.headwise.tokenize.Encoding;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -31,11 +32,9 @@ public final class TokenizedCorpus {
         this.maxLength = maxLength;
     }
 
-    /** Encodes every text, truncated to {@code maxLength} tokens; texts are encoded in parallel, stored in order. */
-    public static TokenizedCorpus build(List<String> texts, TextTokenizer tokenizer, int maxLength) {
-        if (maxLength < 1) {
-            throw new HeadwiseException("The maximum sequence length must be positive, not " + maxLength + ".");
-        }
+    /** Encodes every text, cut to {@code truncation.maxLength()} tokens at most; texts are encoded in parallel, stored in order. */
+    public static TokenizedCorpus build(List<String> texts, TextTokenizer tokenizer, Truncation truncation) {
+        int maxLength = truncation.maxLength();
         boolean narrow = tokenizer.vocabSize() <= 1 << 16;
         int[] offsets = new int[texts.size() + 1];
         Builder ids = new Builder(narrow);
@@ -44,7 +43,7 @@ public final class TokenizedCorpus {
         for (int start = 0; start < texts.size(); start += CHUNK) {
             int first = start;
             Encoding[] chunk = IntStream.range(start, Math.min(start + CHUNK, texts.size())).parallel()
-                    .mapToObj(i -> tokenizer.encode(texts.get(i), maxLength)).toArray(Encoding[]::new);
+                    .mapToObj(i -> tokenizer.encode(texts.get(i), truncation)).toArray(Encoding[]::new);
             for (int i = 0; i < chunk.length; i++) {
                 Encoding encoding = chunk[i];
                 int row = first + i;

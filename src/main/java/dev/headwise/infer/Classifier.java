@@ -12,6 +12,7 @@ import dev.headwise.model.Loss;
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
 import dev.headwise.tokenize.TextTokenizer;
+import dev.headwise.tokenize.Truncation;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InferenceMode;
@@ -33,7 +34,7 @@ public final class Classifier implements AutoCloseable {
 
     private final LoadedModel loaded;
     private final Heads heads;
-    private final int maxLength;
+    private final Truncation truncation;
     private final Thresholds thresholds;
     private final int[][][] hierarchy; // null: decode levels independently
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -44,7 +45,7 @@ public final class Classifier implements AutoCloseable {
         var config = loaded.model().config();
         this.heads = config.heads();
         var extras = config.extras();
-        this.maxLength = extras.path("max_length").asInt(Math.min(512, config.model().maxPositions()));
+        this.truncation = Truncation.of(extras, Math.min(512, config.model().maxPositions()));
         this.thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class)
                 : Thresholds.half();
         boolean consistent = extras.path("consistent_decoding").asBoolean(true);
@@ -65,15 +66,16 @@ public final class Classifier implements AutoCloseable {
         return heads;
     }
 
-    public int maxLength() {
-        return maxLength;
+    /** How texts longer than the model's input are cut, as in training. */
+    public Truncation truncation() {
+        return truncation;
     }
 
     public Prediction predict(String text) {
         return predict(List.of(text)).getFirst();
     }
 
-    /** One prediction per text, in order; texts longer than {@link #maxLength()} tokens are truncated. */
+    /** One prediction per text, in order; texts longer than {@link #truncation()} allows are cut. */
     public List<Prediction> predict(List<String> texts) {
         var read = lock.readLock();
         read.lock();
@@ -85,10 +87,10 @@ public final class Classifier implements AutoCloseable {
             try (var scope = new PointerScope(); var mode = new InferenceMode()) {
                 TextTokenizer tok = loaded.tokenizer();
                 // One token more than fits tells a truncated text from one that fits exactly.
-                var encodings = new ArrayList<>(tok.encodeBatch(texts, maxLength + 1));
+                var encodings = new ArrayList<>(tok.encodeBatch(texts, truncation.withMaxLength(truncation.maxLength() + 1)));
                 for (int i = 0; i < encodings.size(); i++) {
-                    truncated[i] = encodings.get(i).length() > maxLength;
-                    encodings.set(i, encodings.get(i).truncate(maxLength));
+                    truncated[i] = encodings.get(i).length() > truncation.maxLength();
+                    encodings.set(i, truncation.apply(encodings.get(i)));
                 }
                 ModelInput in = Inputs.pad(encodings, tok.padId(), loaded.model().device());
                 probs = Tensors.toFloats(Loss.probabilities(heads,

@@ -33,16 +33,6 @@ public record Encoding(int[] ids, int[] typeIds) {
         return ids.length;
     }
 
-    /** At most {@code maxLength} tokens, keeping the last one (the closing special token). */
-    public Encoding truncate(int maxLength) {
-        if (ids.length <= maxLength) return this;
-        int[] outIds = Arrays.copyOf(ids, maxLength);
-        int[] outTypes = Arrays.copyOf(typeIds, maxLength);
-        outIds[maxLength - 1] = ids[ids.length - 1];
-        outTypes[maxLength - 1] = typeIds[ids.length - 1];
-        return new Encoding(outIds, outTypes);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Encoding e && Arrays.equals(ids, e.ids) && Arrays.equals(typeIds, e.typeIds);

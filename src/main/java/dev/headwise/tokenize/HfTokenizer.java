@@ -92,15 +92,13 @@ public final class HfTokenizer implements TextTokenizer {
     }
 
     @Override
-    public Encoding encode(String text, int maxLength) {
+    public Encoding encode(String text, Truncation truncation) {
         Objects.requireNonNull(text, "text");
-        checkMaxLength(maxLength);
-        return withTokenizer(t -> truncate(t.encode(text, true, false), maxLength));
+        return withTokenizer(t -> truncate(t.encode(text, true, false), truncation));
     }
 
     @Override
-    public List<Encoding> encodeBatch(List<String> texts, int maxLength) {
-        checkMaxLength(maxLength);
+    public List<Encoding> encodeBatch(List<String> texts, Truncation truncation) {
         String[] array = texts.toArray(String[]::new);
         for (String text : array) {
             Objects.requireNonNull(text, "text");
@@ -108,7 +106,7 @@ public final class HfTokenizer implements TextTokenizer {
         return withTokenizer(t -> {
             List<Encoding> out = new ArrayList<>(array.length);
             for (ai.djl.huggingface.tokenizers.Encoding e : t.batchEncode(array, true, false)) {
-                out.add(truncate(e, maxLength));
+                out.add(truncate(e, truncation));
             }
             return out;
         });
@@ -160,15 +158,7 @@ public final class HfTokenizer implements TextTokenizer {
         }
     }
 
-    private static void checkMaxLength(int maxLength) {
-        if (maxLength < 2) {
-            throw new HeadwiseException("The maximum sequence length must be at least 2 (room for the special tokens) but is "
-                    + maxLength + ".");
-        }
-    }
-
-    /** Cuts to maxLength tokens, keeping the final special token ([SEP]) as HF's truncation does. */
-    private static Encoding truncate(ai.djl.huggingface.tokenizers.Encoding e, int maxLength) {
+    private static Encoding truncate(ai.djl.huggingface.tokenizers.Encoding e, Truncation truncation) {
         long[] ids = e.getIds();
         long[] types = e.getTypeIds();
         int[] outIds = new int[ids.length];
@@ -177,7 +167,7 @@ public final class HfTokenizer implements TextTokenizer {
             outIds[i] = Math.toIntExact(ids[i]);
             outTypes[i] = Math.toIntExact(types[i]);
         }
-        return new Encoding(outIds, outTypes).truncate(maxLength);
+        return truncation.apply(new Encoding(outIds, outTypes));
     }
 
     /** padding.pad_id, else the id of [PAD] or <pad>; else 0, harmless since padded positions are masked. */

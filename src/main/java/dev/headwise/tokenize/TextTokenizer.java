@@ -9,16 +9,24 @@ import java.util.List;
 public interface TextTokenizer extends AutoCloseable {
 
     /**
-     * Encodes one text with the model's special tokens ({@code [CLS] ... [SEP]} for BERT). Longer results
-     * are cut to {@code maxLength} tokens, keeping the final special token.
-     *
-     * @param maxLength at least 2
+     * Encodes one text with the model's special tokens ({@code [CLS] ... [SEP]} for BERT), cut as
+     * {@code truncation} says when longer.
      */
-    Encoding encode(String text, int maxLength);
+    Encoding encode(String text, Truncation truncation);
+
+    /** {@link #encode(String, Truncation)} keeping the first {@code maxLength} tokens (at least 2). */
+    default Encoding encode(String text, int maxLength) {
+        return encode(text, Truncation.head(maxLength));
+    }
 
     /** {@link #encode} for each text, in order; may be faster than one call per text. */
+    default List<Encoding> encodeBatch(List<String> texts, Truncation truncation) {
+        return texts.stream().map(t -> encode(t, truncation)).toList();
+    }
+
+    /** {@link #encodeBatch(List, Truncation)} keeping the first {@code maxLength} tokens of each text. */
     default List<Encoding> encodeBatch(List<String> texts, int maxLength) {
-        return texts.stream().map(t -> encode(t, maxLength)).toList();
+        return encodeBatch(texts, Truncation.head(maxLength));
     }
 
     /** The id to pad batches with. */

@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -122,6 +123,8 @@ public final class Trainer {
         training:
         for (; state.step() < total; epoch++) {
             BatchPlan plan = sampler.epoch(epoch, train.rows(), train.corpus()::length);
+            log.info(String.format(Locale.ROOT, "epoch %d: %d batches, padding efficiency %.3f (real / computed tokens)",
+                    epoch, plan.batchCount(), plan.paddingEfficiency(train.corpus()::length)));
             int first = epoch == state.epoch() ? state.batch() : 0;
             // The next batch's host arrays are collated on another thread while this step computes.
             CompletableFuture<dev.headwise.data.Batch> next = first < plan.batchCount()

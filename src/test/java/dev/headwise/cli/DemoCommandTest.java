@@ -53,7 +53,8 @@ class DemoCommandTest {
         Path run = dir.resolve("run");
         CliRunner result = CliRunner.run("demo", "--package", fakePackage().toString(), "--cache", dir.resolve("cache").toString(),
                 "--out", run.toString(), "--from-scratch", "--scratch-shape", "1,32,2,64", "--train-size", "30",
-                "--eval-size", "0", "--epochs", "1", "--batch-size", "8", "--max-length", "24", "--threads", "1");
+                "--eval-size", "0", "--epochs", "1", "--batch-size", "8", "--max-length", "24", "--tail-tokens", "8",
+                "--threads", "1");
 
         assertEquals(0, result.exitCode(), result.err() + result.out());
         JsonNode metrics = JSON.readTree(run.resolve("test_metrics.json").toFile());
@@ -72,7 +73,10 @@ class DemoCommandTest {
         assertTrue(html.contains("data:image/png;base64,"), "the training curves are embedded");
         assertTrue(html.contains("--from-scratch"), "the reproduce command names the run's flags");
         assertTrue(Files.isRegularFile(run.resolve("model/model.safetensors")));
-        assertTrue(Files.isRegularFile(run.resolve("model/config.json")));
+        JsonNode headwise = JSON.readTree(run.resolve("model/config.json").toFile()).path("headwise");
+        assertEquals(24, headwise.path("max_length").asInt(), "the model keeps how training cut its texts");
+        assertEquals(8, headwise.path("tail_tokens").asInt());
+        assertTrue(html.contains("--tail-tokens 8"), "the reproduce command keeps the truncation");
         assertTrue(result.out().contains("hard_ham recall"), result.out());
     }
 

@@ -1,5 +1,6 @@
 package dev.headwise.data;
 
+import dev.headwise.tokenize.Truncation;
 import dev.headwise.testing.WhitespaceTokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,14 +27,14 @@ class BatchingTest {
 
     @Test
     void corpusStoresIdsCompactlyAndTruncates() {
-        TokenizedCorpus corpus = TokenizedCorpus.build(List.of("a bb", "ccc dddd eeeee"), new WhitespaceTokenizer(), 4);
+        TokenizedCorpus corpus = TokenizedCorpus.build(List.of("a bb", "ccc dddd eeeee"), new WhitespaceTokenizer(), Truncation.head(4));
         assertTrue(corpus.isCompact());
         assertFalse(corpus.hasTypeIds());
         assertArrayEquals(new int[] {1, 4, 5, 2}, corpus.ids(0));
         assertArrayEquals(new int[] {1, 6, 7, 2}, corpus.ids(1));
         assertEquals(8, corpus.totalTokens());
 
-        TokenizedCorpus wide = TokenizedCorpus.build(List.of("a"), new WhitespaceTokenizer(100_000, false), 8);
+        TokenizedCorpus wide = TokenizedCorpus.build(List.of("a"), new WhitespaceTokenizer(100_000, false), Truncation.head(8));
         assertFalse(wide.isCompact());
         assertEquals(70_004, wide.id(0, 1));
     }
@@ -41,7 +42,7 @@ class BatchingTest {
     @Test
     void collatorPadsToTheLongestRowOfTheBatch() {
         List<String> texts = List.of("a", "bb cc dd", "e f");
-        TokenizedCorpus corpus = TokenizedCorpus.build(texts, new WhitespaceTokenizer(), 16);
+        TokenizedCorpus corpus = TokenizedCorpus.build(texts, new WhitespaceTokenizer(), Truncation.head(16));
         Batch batch = new BatchCollator(corpus, dataset(texts)).collate(new int[] {0, 1});
         assertEquals(5, batch.length());
         assertArrayEquals(new long[] {1, 4, 2, 0, 0, 1, 5, 5, 5, 2}, batch.inputIds());
@@ -54,7 +55,7 @@ class BatchingTest {
     @Test
     void collatorKeepsNonZeroTypeIdsAndMultiHotTargets() {
         List<String> texts = List.of("q || a", "x");
-        TokenizedCorpus corpus = TokenizedCorpus.build(texts, new WhitespaceTokenizer(100, true), 16);
+        TokenizedCorpus corpus = TokenizedCorpus.build(texts, new WhitespaceTokenizer(100, true), Truncation.head(16));
         LabeledDataset data = LabeledDataset.of(LabelSpace.multiLabel(List.of("p", "q", "r")), texts,
                 List.of(new int[] {0, 2}, new int[0]));
         Batch batch = new BatchCollator(corpus, data).collate(new int[] {1, 0});
@@ -87,7 +88,7 @@ class BatchingTest {
         for (int i = 0; i < 400; i++) {
             texts.add(words(1 + random.nextInt(60)));
         }
-        TokenizedCorpus corpus = TokenizedCorpus.build(texts, new WhitespaceTokenizer(), 64);
+        TokenizedCorpus corpus = TokenizedCorpus.build(texts, new WhitespaceTokenizer(), Truncation.head(64));
         int[] rows = IntStream.range(0, texts.size()).toArray();
         BatchPlan plain = new BatchSampler(8, 1, LengthGrouping.NONE).epoch(0, rows, corpus::length);
         BatchPlan grouped = new BatchSampler(8, 1, LengthGrouping.LONGEST_FIRST, 10).epoch(0, rows, corpus::length);

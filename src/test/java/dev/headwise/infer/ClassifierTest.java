@@ -1,11 +1,13 @@
 package dev.headwise.infer;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
+import dev.headwise.tokenize.Truncation;
 import dev.headwise.weights.onnx.BundledModels;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,6 +133,31 @@ class ClassifierTest {
                 assertEquals(i == 2, predictions.get(i).truncated(), "truncation flag of input " + i);
             }
             assertFalse(classifier.predict("short").truncated());
+        }
+    }
+
+    /** A model trained with head+tail truncation reads the beginning and the end of a long text, nothing between. */
+    @Test
+    void readsHeadAndTailAsTrainingDid() {
+        Path headTail = dir.resolve("head-tail");
+        torch.manual_seed(9);
+        var extras = JsonNodeFactory.instance.objectNode();
+        new Truncation(12, 4).writeTo(extras);
+        var config = new ClassifierConfig(TinyModels.distilbert().withSize(30522, 16, 1, 2, 32, 128),
+                TinyModels.heads(Task.HIERARCHICAL), null, extras);
+        ModelFiles.save(TextClassifier.create(config, TinyModels.CPU), headTail);
+        BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(headTail.resolve("tokenizer.json"));
+        try (var classifier = Classifier.load(headTail)) {
+            assertEquals(new Truncation(12, 4), classifier.truncation());
+            // 20 one-token words; [CLS] + 6 words + the last 4 + [SEP] make 12 tokens.
+            var cut = classifier.predict("one two three four five six eleven twelve thirteen fourteen fifteen sixteen "
+                    + "seventeen eighteen nineteen twenty");
+            var kept = classifier.predict("one two three four five six seventeen eighteen nineteen twenty");
+            assertTrue(cut.truncated());
+            assertFalse(kept.truncated());
+            assertEquals(kept.levels(), cut.levels());
+            assertNotEquals(kept.levels(), classifier.predict("one two three four five six seven eight nine ten").levels(),
+                    "a different ending gives different scores");
         }
     }
 }

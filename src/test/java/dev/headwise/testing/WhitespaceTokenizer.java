@@ -2,6 +2,7 @@ package dev.headwise.testing;
 
 import dev.headwise.tokenize.Encoding;
 import dev.headwise.tokenize.TextTokenizer;
+import dev.headwise.tokenize.Truncation;
 import java.util.Arrays;
 
 /**
@@ -14,9 +15,9 @@ public record WhitespaceTokenizer(int vocabSize, boolean pairs) implements TextT
     }
 
     @Override
-    public Encoding encode(String text, int maxLength) {
+    public Encoding encode(String text, Truncation truncation) {
         String[] words = text.isBlank() ? new String[0] : text.trim().split("\\s+");
-        int[] ids = new int[Math.min(words.length + 2, maxLength)];
+        int[] ids = new int[words.length + 2];
         int[] types = new int[ids.length];
         ids[0] = 1;
         int type = 0;
@@ -30,7 +31,7 @@ public record WhitespaceTokenizer(int vocabSize, boolean pairs) implements TextT
         }
         ids[ids.length - 1] = 2;
         types[ids.length - 1] = type;
-        return new Encoding(ids, Arrays.copyOf(types, types.length));
+        return truncation.apply(new Encoding(ids, types));
     }
 
     @Override

@@ -61,6 +61,10 @@ class HfTokenizerTest {
         assertArrayEquals(new int[] {full[0], full[1], full[2], full[3], id("[SEP]")}, cut);
         assertArrayEquals(ids("[CLS]", "[SEP]"), tokenizer.encode(text, 2).ids());
         assertThrows(HeadwiseException.class, () -> tokenizer.encode(text, 1));
+        int[] headTail = tokenizer.encode(text, new Truncation(6, 2)).ids();
+        assertArrayEquals(new int[] {full[0], full[1], full[2], full[9], full[10], id("[SEP]")}, headTail);
+        assertEquals(List.of(tokenizer.encode(text, new Truncation(6, 2))),
+                tokenizer.encodeBatch(List.of(text), new Truncation(6, 2)));
     }
 
     @Test

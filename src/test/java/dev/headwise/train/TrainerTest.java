@@ -1,5 +1,6 @@
 package dev.headwise.train;
 
+import dev.headwise.tokenize.Truncation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
@@ -33,7 +34,7 @@ class TrainerTest {
     Path tmp;
 
     static final LabeledDataset DATA = GeneratedData.hierarchical(60, 1);
-    static final TokenizedCorpus CORPUS = TokenizedCorpus.build(DATA.texts(), new WhitespaceTokenizer(), 16);
+    static final TokenizedCorpus CORPUS = TokenizedCorpus.build(DATA.texts(), new WhitespaceTokenizer(), Truncation.head(16));
     static final int[] TRAIN = IntStream.range(0, 48).toArray();
     static final int[] EVAL = IntStream.range(48, 60).toArray();
 

@@ -11,6 +11,7 @@
  */
 package dev.headwise.bench;
 
+import dev.headwise.tokenize.Truncation;
 import dev.headwise.Task;
 import dev.headwise.data.Batch;
 import dev.headwise.data.BatchCollator;
@@ -69,7 +70,7 @@ public class BatchingBenchmark {
     public void setUp() throws Exception {
         List<String> texts = SampleTexts.generate(TEXTS, 120, 5);
         try (TextTokenizer tokenizer = Tokenizers.load(BundledModels.ALL_MINILM_L6_V2)) {
-            corpus = TokenizedCorpus.build(texts, tokenizer, 128);
+            corpus = TokenizedCorpus.build(texts, tokenizer, Truncation.head(128));
         }
         List<int[]> targets = IntStream.range(0, TEXTS).mapToObj(i -> new int[]{i % 2}).toList();
         collator = new BatchCollator(corpus, LabeledDataset.of(LabelSpace.binary(List.of("0", "1")), texts, targets));

@@ -1,0 +1,70 @@
+package dev.headwise.tokenize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.HeadwiseException;
+
+import java.util.Arrays;
+
+/**
+ * How a text longer than the model's input is cut: it keeps its first tokens and, with {@code tailTokens > 0},
+ * also its last ones ("head+tail", which Sun et al., <i>How to Fine-Tune BERT for Text Classification?</i>,
+ * 2019, found best for long documents: the end of an email, for one, holds its signature, mailing-list
+ * footer or unsubscribe line). The closing special token ({@code [SEP]}) is always kept, as HF's
+ * truncation does.
+ *
+ * @param maxLength  tokens in all, special tokens included; at least 2
+ * @param tailTokens how many of them come from the end of the text (not counting the closing special
+ *                   token); 0 keeps only the beginning, HF's default
+ */
+public record Truncation(int maxLength, int tailTokens) {
+    /** The keys under which a trained model records its truncation, in config.json's headwise block. */
+    public static final String MAX_LENGTH_KEY = "max_length", TAIL_TOKENS_KEY = "tail_tokens";
+
+    public Truncation {
+        if (maxLength < 2) {
+            throw new HeadwiseException("The maximum sequence length must be at least 2 (room for the special tokens) but is "
+                    + maxLength + ".");
+        }
+        if (tailTokens < 0 || tailTokens > maxLength - 2) {
+            throw new HeadwiseException("--tail-tokens must be between 0 and the maximum length minus 2 ("
+                    + (maxLength - 2) + "), not " + tailTokens + ".");
+        }
+    }
+
+    /** The first {@code maxLength} tokens (the last of them the closing special token). */
+    public static Truncation head(int maxLength) {
+        return new Truncation(maxLength, 0);
+    }
+
+    /** The truncation a trained model records in {@code extras}, or the head of {@code defaultMaxLength} tokens. */
+    public static Truncation of(JsonNode extras, int defaultMaxLength) {
+        return new Truncation(extras.path(MAX_LENGTH_KEY).asInt(defaultMaxLength), extras.path(TAIL_TOKENS_KEY).asInt(0));
+    }
+
+    /** Records this truncation in a model's {@code extras}, for prediction to cut texts the way training did. */
+    public void writeTo(ObjectNode extras) {
+        extras.put(MAX_LENGTH_KEY, maxLength);
+        extras.put(TAIL_TOKENS_KEY, tailTokens);
+    }
+
+    /** The same split between head and tail with room for {@code maxLength} tokens. */
+    public Truncation withMaxLength(int maxLength) {
+        return new Truncation(maxLength, tailTokens);
+    }
+
+    /** {@code full} cut to at most {@link #maxLength()} tokens. */
+    public Encoding apply(Encoding full) {
+        int length = full.length();
+        if (length <= maxLength) return full;
+        int head = maxLength - tailTokens - 1;               // the opening special token included
+        int[] ids = full.ids(), types = full.typeIds();
+        return new Encoding(cut(ids, head, length), cut(types, head, length));
+    }
+
+    private int[] cut(int[] all, int head, int length) {
+        int[] out = Arrays.copyOf(all, maxLength);
+        System.arraycopy(all, length - tailTokens - 1, out, head, tailTokens + 1);  // tail and closing token
+        return out;
+    }
+}
