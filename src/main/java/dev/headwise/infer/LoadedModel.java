@@ -10,15 +10,34 @@ import org.bytedeco.pytorch.Device;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /** A model directory opened for use: the network and its tokenizer. */
 public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) implements AutoCloseable {
+    private static final Executor LOADER = task -> Thread.ofPlatform().daemon().name("headwise-tokenizer-load").start(task);
 
-    /** A trained classifier: config.json, weights with every head parameter, tokenizer. */
+    /**
+     * A trained classifier: config.json, weights with every head parameter, tokenizer. The tokenizer loads
+     * on another thread meanwhile: each takes a few hundred milliseconds, and a service's first answer waits
+     * for both.
+     */
     public static LoadedModel classifier(Path dir, Device device) {
         requireDir(dir);
-        TextClassifier model = ModelFiles.load(dir, device);
-        return new LoadedModel(model, Tokenizers.load(dir, true));
+        var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir, true), LOADER);
+        TextClassifier model;
+        try {
+            model = ModelFiles.load(dir, device);
+        } catch (RuntimeException e) {
+            tokenizer.thenAccept(TextTokenizer::close);
+            throw e;
+        }
+        try {
+            return new LoadedModel(model, tokenizer.join());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Any encoder directory (an imported or pretrained encoder, or a classifier); heads may be fresh. */

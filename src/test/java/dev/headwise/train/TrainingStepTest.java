@@ -2,6 +2,7 @@ package dev.headwise.train;
 
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
 import dev.headwise.Task;
@@ -45,6 +46,9 @@ class TrainingStepTest {
     /** Native memory stays flat over 1,000 steps when each step runs in a PointerScope. */
     @Test
     void thousandStepsDoNotGrowResidentMemory() {
+        // One thread, whatever earlier tests in this JVM set: allocations from extra OpenBLAS and OpenMP
+        // threads land in their own malloc arenas and make the heap figure swing by megabytes either way.
+        Devices.setThreads(1);
         torch.manual_seed(2);
         Heads heads = TinyModels.heads(Task.HIERARCHICAL);
         var model = TextClassifier.create(new ClassifierConfig(TinyModels.bert(), heads), TinyModels.CPU);
@@ -59,17 +63,23 @@ class TrainingStepTest {
             }
         };
         for (int i = 0; i < 200; i++) oneStep.run(); // allocator pools and JIT settle
-        System.gc();
-        long rssBefore = ProcessMemory.rssKb();
-        long nativeBefore = ProcessMemory.mallocInUseBytes();
-        for (int i = 0; i < 1000; i++) oneStep.run();
-        System.gc();
-        long nativeGrownKb = (ProcessMemory.mallocInUseBytes() - nativeBefore) / 1024;
-        long rssGrownKb = ProcessMemory.rssKb() - rssBefore;
-        System.out.printf("1,000 steps: native heap %+d kB, RSS %+d kB (RSS includes Java heap growth)%n",
+        // The heap figure is process-wide, so other threads (JavaCPP's deallocator, pools left by earlier
+        // tests) move it by a few MB either way; a leak grows it in every window, noise does not.
+        long nativeGrownKb = Long.MAX_VALUE;
+        long rssGrownKb = Long.MAX_VALUE;
+        for (int window = 0; window < 2; window++) {
+            System.gc();
+            long rssBefore = ProcessMemory.rssKb();
+            long nativeBefore = ProcessMemory.mallocInUseBytes();
+            for (int i = 0; i < 1000; i++) oneStep.run();
+            System.gc();
+            nativeGrownKb = Math.min(nativeGrownKb, (ProcessMemory.mallocInUseBytes() - nativeBefore) / 1024);
+            rssGrownKb = Math.min(rssGrownKb, ProcessMemory.rssKb() - rssBefore);
+        }
+        System.out.printf("1,000 steps (the smaller of two windows): native heap %+d kB, RSS %+d kB (RSS includes Java heap growth)%n",
                 nativeGrownKb, rssGrownKb);
-        assertTrue(nativeGrownKb < 2 * 1024, "native heap grew by " + nativeGrownKb + " kB over 1,000 steps");
-        assertTrue(rssGrownKb < 64 * 1024, "RSS grew by " + rssGrownKb + " kB over 1,000 steps");
+        assertTrue(nativeGrownKb < 2 * 1024, "native heap grew by " + nativeGrownKb + " kB in each of two windows of 1,000 steps");
+        assertTrue(rssGrownKb < 64 * 1024, "RSS grew by " + rssGrownKb + " kB in each of two windows of 1,000 steps");
     }
 
     private static double accuracy(TextClassifier model, ModelInput batch) {
