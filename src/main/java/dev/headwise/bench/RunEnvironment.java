@@ -1,5 +1,6 @@
 package dev.headwise.bench;
 
+import org.bytedeco.openblas.global.openblas_full;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -8,14 +9,15 @@ import org.bytedeco.pytorch.global.torch;
  * @param onnxruntime null when ONNX Runtime took no part
  * @param ompWaitPolicy the {@code OMP_WAIT_POLICY} this process started with, or {@code unset}
  */
-public record RunEnvironment(String java, String libtorch, String onnxruntime, int threads, int cores,
-                             String ompWaitPolicy) {
+public record RunEnvironment(String java, String libtorch, String onnxruntime, int threads, int blasThreads,
+                             int cores, String ompWaitPolicy) {
 
-    /** This process, with libtorch's current intra-op thread count. */
+    /** This process, with libtorch's current intra-op and OpenBLAS thread counts. */
     public static RunEnvironment current(String onnxruntime) {
         String libtorch = torch.class.getPackage().getImplementationVersion();
         return new RunEnvironment(System.getProperty("java.version"), libtorch == null ? "unknown" : libtorch,
-                onnxruntime, torch.get_num_threads(), Runtime.getRuntime().availableProcessors(),
+                onnxruntime, torch.get_num_threads(), openblas_full.openblas_get_num_threads(),
+                Runtime.getRuntime().availableProcessors(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
     }
 }

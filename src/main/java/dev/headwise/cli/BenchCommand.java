@@ -80,8 +80,9 @@ final class BenchCommand {
             var settings = new TrainBench.Settings(model, batch, seq, shared.threads(), warmup, steps, adamw);
             var r = TrainBench.run(ModelShapes.resolve(model), settings);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("model             %s, batch %d x seq %d, %d thread(s), OMP_WAIT_POLICY=%s, AdamW %s%n", model,
-                    batch, seq, r.environment().threads(), r.environment().ompWaitPolicy(), adamw);
+            out.printf("model             %s, batch %d x seq %d, %d thread(s) (OpenBLAS %d), OMP_WAIT_POLICY=%s, AdamW %s%n",
+                    model, batch, seq, r.environment().threads(), r.environment().blasThreads(),
+                    r.environment().ompWaitPolicy(), adamw);
             out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best sample before and between steps)%n",
                     r.rooflineGflops(), TrainBench.ROOFLINE_N);
             out.printf("flops             %s = %.1f GFLOP/step (%,d non-embedding params)%n", FlopCount.FORMULA,
@@ -143,8 +144,9 @@ final class BenchCommand {
                 AtomicFiles.deleteTree(dir);
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("model             %s, seq %d, %d thread(s), OMP_WAIT_POLICY=%s, ONNX Runtime %s, %s%n",
-                    bundled.name(), seq, r.environment().threads(), r.environment().ompWaitPolicy(),
+            out.printf("model             %s, seq %d, %d thread(s) (OpenBLAS %d), OMP_WAIT_POLICY=%s, ONNX Runtime %s, %s%n",
+                    bundled.name(), seq, r.environment().threads(), r.environment().blasThreads(),
+                    r.environment().ompWaitPolicy(),
                     r.environment().onnxruntime(), gradMode);
             out.printf("batch 1 headwise  p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.headwiseP50Ms(), r.headwiseP90Ms(), r.headwiseP99Ms());
             out.printf("batch 1 ORT       p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.ortP50Ms(), r.ortP90Ms(), r.ortP99Ms());

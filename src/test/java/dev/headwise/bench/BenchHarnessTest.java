@@ -43,6 +43,7 @@ class BenchHarnessTest {
         assertEquals(2, settings.get("batch").asInt());
         assertEquals(8, settings.get("seq").asInt());
         assertEquals(1, r.get("environment").get("threads").asInt());
+        assertEquals(1, r.get("environment").get("blas_threads").asInt(), "OpenBLAS's own count, read back");
         assertTrue(r.get("environment").get("libtorch").isTextual());
     }
 
