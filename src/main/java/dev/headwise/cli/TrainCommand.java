@@ -22,8 +22,8 @@ import dev.headwise.model.Loss;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.TextTokenizer;
-import dev.headwise.tokenize.Truncation;
 import dev.headwise.tokenize.Tokenizers;
+import dev.headwise.tokenize.Truncation;
 import dev.headwise.train.AdamW;
 import dev.headwise.train.Curves;
 import dev.headwise.train.Evaluator;
@@ -143,6 +143,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
+        var requested = new Truncation(maxLength, tailTokens);  // checked before --overwrite clears anything
         prepareOutput();
         Device device = common.setUp();
         DatasetSpec dataSpec = columns.spec();
@@ -163,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new HeadwiseException("the tokenizer has " + tok.vocabSize() + " tokens but the model's vocabulary only "
                         + net.config().model().vocabSize() + ".");
             }
-            var truncation = new Truncation(Math.min(maxLength, net.config().model().maxPositions()), tailTokens);
+            var truncation = requested.withMaxLength(Math.min(maxLength, net.config().model().maxPositions()));
             TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, truncation);
             TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, truncation);
             var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));

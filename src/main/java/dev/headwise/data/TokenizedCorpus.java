@@ -1,9 +1,9 @@
 package dev.headwise.data;
 
 import dev.headwise.HeadwiseException;
+import dev.headwise.tokenize.Encoding;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Truncation;
-import dev.headwise.tokenize.Encoding;
 import java.util.List;
 import java.util.stream.IntStream;
 

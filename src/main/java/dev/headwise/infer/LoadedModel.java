@@ -13,22 +13,33 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /** A model directory opened for use: the network and its tokenizer. */
 public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) implements AutoCloseable {
     private static final Executor LOADER = task -> Thread.ofPlatform().daemon().name("headwise-tokenizer-load").start(task);
 
-    /**
-     * A trained classifier: config.json, weights with every head parameter, tokenizer. The tokenizer loads
-     * on another thread meanwhile: each takes a few hundred milliseconds, and a service's first answer waits
-     * for both.
-     */
+    /** A trained classifier: config.json, weights with every head parameter, tokenizer. */
     public static LoadedModel classifier(Path dir, Device device) {
+        return open(dir, () -> ModelFiles.load(dir, device));
+    }
+
+    /** Any encoder directory (an imported or pretrained encoder, or a classifier); heads may be fresh. */
+    public static LoadedModel encoder(Path dir, Device device) {
+        return open(dir, () -> ModelFiles.fromPretrained(dir, ConfigJson.read(dir.resolve("config.json")).heads(), device)
+                .model());
+    }
+
+    /**
+     * The tokenizer loads on another thread while the weights load: each takes a few hundred milliseconds,
+     * and a service's first answer waits for both.
+     */
+    private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel) {
         requireDir(dir);
         var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir, true), LOADER);
         TextClassifier model;
         try {
-            model = ModelFiles.load(dir, device);
+            model = loadModel.get();
         } catch (RuntimeException e) {
             tokenizer.thenAccept(TextTokenizer::close);
             throw e;
@@ -38,14 +49,6 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-    }
-
-    /** Any encoder directory (an imported or pretrained encoder, or a classifier); heads may be fresh. */
-    public static LoadedModel encoder(Path dir, Device device) {
-        requireDir(dir);
-        var config = ConfigJson.read(dir.resolve("config.json"));
-        TextClassifier model = ModelFiles.fromPretrained(dir, config.heads(), device).model();
-        return new LoadedModel(model, Tokenizers.load(dir, true));
     }
 
     /** Longest input the model accepts. */

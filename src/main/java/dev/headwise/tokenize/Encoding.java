@@ -33,6 +33,15 @@ public record Encoding(int[] ids, int[] typeIds) {
         return ids.length;
     }
 
+    /** The first {@code head} and the last {@code tail} tokens, read from the arrays without copying them whole. */
+    Encoding keep(int head, int tail) {
+        int[] outIds = Arrays.copyOf(ids, head + tail);
+        int[] outTypes = Arrays.copyOf(typeIds, head + tail);
+        System.arraycopy(ids, ids.length - tail, outIds, head, tail);
+        System.arraycopy(typeIds, typeIds.length - tail, outTypes, head, tail);
+        return new Encoding(outIds, outTypes);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Encoding e && Arrays.equals(ids, e.ids) && Arrays.equals(typeIds, e.typeIds);

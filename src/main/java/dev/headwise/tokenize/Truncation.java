@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 
-import java.util.Arrays;
-
 /**
  * How a text longer than the model's input is cut: it keeps its first tokens and, with {@code tailTokens > 0},
  * also its last ones ("head+tail", which Sun et al., <i>How to Fine-Tune BERT for Text Classification?</i>,
@@ -55,16 +53,8 @@ public record Truncation(int maxLength, int tailTokens) {
 
     /** {@code full} cut to at most {@link #maxLength()} tokens. */
     public Encoding apply(Encoding full) {
-        int length = full.length();
-        if (length <= maxLength) return full;
-        int head = maxLength - tailTokens - 1;               // the opening special token included
-        int[] ids = full.ids(), types = full.typeIds();
-        return new Encoding(cut(ids, head, length), cut(types, head, length));
-    }
-
-    private int[] cut(int[] all, int head, int length) {
-        int[] out = Arrays.copyOf(all, maxLength);
-        System.arraycopy(all, length - tailTokens - 1, out, head, tailTokens + 1);  // tail and closing token
-        return out;
+        if (full.length() <= maxLength) return full;
+        // The head includes the opening special token, the tail the closing one.
+        return full.keep(maxLength - tailTokens - 1, tailTokens + 1);
     }
 }

@@ -1,7 +1,7 @@
 package dev.headwise.data;
 
-import dev.headwise.tokenize.Truncation;
 import dev.headwise.testing.WhitespaceTokenizer;
+import dev.headwise.tokenize.Truncation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,5 @@
 package dev.headwise.train;
 
-import dev.headwise.tokenize.Truncation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
@@ -13,6 +12,7 @@ import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
 import dev.headwise.testing.GeneratedData;
 import dev.headwise.testing.WhitespaceTokenizer;
+import dev.headwise.tokenize.Truncation;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

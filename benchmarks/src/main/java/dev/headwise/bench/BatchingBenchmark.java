@@ -11,7 +11,6 @@
  */
 package dev.headwise.bench;
 
-import dev.headwise.tokenize.Truncation;
 import dev.headwise.Task;
 import dev.headwise.data.Batch;
 import dev.headwise.data.BatchCollator;
@@ -23,6 +22,7 @@ import dev.headwise.data.LengthGrouping;
 import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Tokenizers;
+import dev.headwise.tokenize.Truncation;
 import dev.headwise.train.Batches;
 import dev.headwise.weights.onnx.BundledModels;
 import org.bytedeco.javacpp.PointerScope;
