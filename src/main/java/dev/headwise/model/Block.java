@@ -22,11 +22,16 @@ final class Block {
         dropoutAfterAttention = n.dropoutAfterAttention();
     }
 
-    Tensor forward(Tensor x, Tensor keyMask, boolean train) {
-        Tensor a = attention.forward(x, keyMask, train);                                    // (B, T, H)
+    /**
+     * x: (B, T, H). With {@code firstTokenOnly} only the first token's row is computed, attending to all of
+     * x, and the result is (B, 1, H); otherwise (B, T, H).
+     */
+    Tensor forward(Tensor x, Tensor keyMask, boolean train, boolean firstTokenOnly) {
+        Tensor rows = firstTokenOnly ? x.narrow(1, 0, 1) : x;                               // (B, Tq, H)
+        Tensor a = attention.forward(rows, x, keyMask, train);
         if (dropoutAfterAttention) a = torch.dropout(a, dropout, train);
-        x = attentionNorm.forward(a.add(x));
-        Tensor f = torch.dropout(ffn.forward(x), dropout, train);
-        return outputNorm.forward(f.add(x));                                                 // (B, T, H)
+        Tensor h = attentionNorm.forward(a.add(rows));
+        Tensor f = torch.dropout(ffn.forward(h), dropout, train);
+        return outputNorm.forward(f.add(h));                                                 // (B, Tq, H)
     }
 }

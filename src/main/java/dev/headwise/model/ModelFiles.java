@@ -36,7 +36,8 @@ public final class ModelFiles {
     /** A classifier saved by headwise or HF: every parameter must be present under its exact name. */
     public static TextClassifier load(Path dir, Device device) {
         ClassifierConfig config = ConfigJson.read(dir.resolve("config.json"));
-        TextClassifier model = TextClassifier.create(config, device);
+        // Every parameter comes from the file, so random initialisation would only be overwritten.
+        TextClassifier model = TextClassifier.allocate(config, device, torch.ScalarType.Float);
         try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
             Set<String> expected = new TreeSet<>(model.parameters().named().keySet());
             if (config.model().sinusoidalPositions()) expected.removeIf(n -> n.endsWith("position_embeddings.weight"));
@@ -56,7 +57,7 @@ public final class ModelFiles {
     public static Pretrained fromPretrained(Path dir, Heads heads, Device device) {
         ClassifierConfig base = ConfigJson.read(dir.resolve("config.json"));
         ClassifierConfig config = base.withHeads(heads);
-        TextClassifier model = TextClassifier.create(config, device);
+        TextClassifier model = TextClassifier.allocate(config, device, torch.ScalarType.Float);
         String prefix = config.model().architecture().basePrefix;
         try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
             boolean prefixed = w.tensors().keySet().stream().anyMatch(n -> n.startsWith(prefix));
@@ -73,6 +74,9 @@ public final class ModelFiles {
                     fresh.add(name);
                 }
             }
+            // As HF's from_pretrained, only the weights the checkpoint lacks are initialised.
+            model.parameters().initialize(config.model().initializerRange(), config.model().padTokenId(),
+                    fresh::contains);
             // Encoder parameters must all come from the checkpoint: load() reports the missing ones.
             var current = new HashMap<>(model.parameters().named());
             var values = toTensors(wanted, current);

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * All parameters of a model as views of one flat buffer (fp32 unless asked otherwise), and their gradients as views of a second
@@ -136,10 +137,14 @@ public final class Parameters {
         flatGrad.zero_();
     }
 
-    /** HF's from-scratch initialisation, drawn from libtorch's default generator (seed it first). */
-    void initialize(double std, int padTokenId) {
+    /**
+     * HF's from-scratch initialisation of the parameters {@code which} accepts, in declaration order, drawn
+     * from libtorch's default generator (seed it first).
+     */
+    void initialize(double std, int padTokenId, Predicate<String> which) {
         try (var scope = new PointerScope(); var noGrad = new NoGradGuard()) {
             for (var e : byName.entrySet()) {
+                if (!which.test(e.getKey())) continue;
                 Tensor p = e.getValue();
                 switch (inits.get(e.getKey())) {
                     case NORMAL -> p.normal_(0, std, new GeneratorOptional());

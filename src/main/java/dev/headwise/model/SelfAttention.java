@@ -25,16 +25,18 @@ final class SelfAttention {
         dropout = c.attentionDropout();
     }
 
-    /** x: (B, T, H); keyMask: (B, 1, 1, T) bool, true where a token may be attended to. */
-    Tensor forward(Tensor x, Tensor keyMask, boolean train) {
-        long b = x.size(0), t = x.size(1), hidden = x.size(2);
-        Tensor q = splitHeads(query.forward(x), b, t);                                      // (B, nh, T, hd)
-        Tensor k = splitHeads(key.forward(x), b, t);
-        Tensor v = splitHeads(value.forward(x), b, t);
+    /**
+     * queries: the rows to compute outputs for, (B, Tq, H): all of x, or a leading slice of it;
+     * x: (B, T, H); keyMask: (B, 1, 1, T) bool, true where a token may be attended to. Returns (B, Tq, H).
+     */
+    Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean train) {
+        Tensor q = splitHeads(query.forward(queries));                                       // (B, nh, Tq, hd)
+        Tensor k = splitHeads(key.forward(x));                                               // (B, nh, T, hd)
+        Tensor v = splitHeads(value.forward(x));
         Tensor y = train && dropout > 0 ? explicitAttention(q, k, v, keyMask, dropout)
                 : torch.scaled_dot_product_attention(q, k, v, new TensorOptional(keyMask), 0.0, false,
-                new DoubleOptional(), false);                                                  // (B, nh, T, hd)
-        return out.forward(y.transpose(1, 2).reshape(b, t, hidden));                          // (B, T, H)
+                new DoubleOptional(), false);                                                  // (B, nh, Tq, hd)
+        return out.forward(y.transpose(1, 2).reshape(queries.sizes()));                       // (B, Tq, H)
     }
 
     /**
@@ -43,13 +45,13 @@ final class SelfAttention {
      * so training with attention dropout takes this route; without dropout SDPA's fused kernels win.
      */
     static Tensor explicitAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double dropout) {
-        Tensor scores = torch.matmul(q, k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(q.size(3))));  // (B, nh, T, T)
+        Tensor scores = torch.matmul(q, k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(q.size(3))));  // (B, nh, Tq, T)
         scores = scores.masked_fill(keyMask.logical_not(), new Scalar(Double.NEGATIVE_INFINITY));
         Tensor weights = torch.dropout(torch.softmax(scores, -1), dropout, true);
-        return torch.matmul(weights, v);                                                       // (B, nh, T, hd)
+        return torch.matmul(weights, v);                                                       // (B, nh, Tq, hd)
     }
 
-    private Tensor splitHeads(Tensor x, long b, long t) {
-        return x.view(b, t, heads, x.size(2) / heads).transpose(1, 2);
+    private Tensor splitHeads(Tensor x) {
+        return x.view(x.size(0), x.size(1), heads, x.size(2) / heads).transpose(1, 2);
     }
 }

@@ -36,11 +36,17 @@ public final class TextClassifier {
 
     /** As {@link #create(ClassifierConfig, Device)} with parameters of another dtype (float64 for gradient checks). */
     public static TextClassifier create(ClassifierConfig config, Device device, torch.ScalarType dtype) {
+        TextClassifier model = allocate(config, device, dtype);
+        model.parameters.initialize(config.model().initializerRange(), config.model().padTokenId(), name -> true);
+        return model;
+    }
+
+    /** A model with every parameter zero, for a caller that fills them in (a checkpoint loader). */
+    static TextClassifier allocate(ClassifierConfig config, Device device, torch.ScalarType dtype) {
         ModelConfig c = config.model();
         record Parts(Encoder encoder, ClassificationHead head) {}
         var built = Parameters.build(p -> new Parts(new Encoder(p, c), new ClassificationHead(p, c, config.heads())),
                 c.architecture().basePrefix, device, dtype);
-        built.parameters().initialize(c.initializerRange(), c.padTokenId());
         return new TextClassifier(config, built.model().encoder(), built.model().head(), built.parameters(), device);
     }
 
@@ -66,12 +72,12 @@ public final class TextClassifier {
 
     /** Last hidden state (B, T, H). ids, mask, typeIds: (B, T) int64; typeIds may be null. */
     public Tensor hidden(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
-        return encoder.forward(ids, mask, typeIds, train);
+        return encoder.forward(ids, mask, typeIds, train, false);
     }
 
     /** Classifier logits (B, numLogits). {@code train} switches dropout on. */
     public Tensor logits(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
-        return head.forward(encoder.forward(ids, mask, typeIds, train), train);
+        return head.forward(encoder.forward(ids, mask, typeIds, train, true), train);
     }
 
     /** True for the parameters of the shared encoder (embeddings, blocks, BERT pooler). */
