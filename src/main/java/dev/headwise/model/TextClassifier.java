@@ -75,7 +75,10 @@ public final class TextClassifier {
         return encoder.forward(ids, mask, typeIds, train, false);
     }
 
-    /** Classifier logits (B, numLogits). {@code train} switches dropout on. */
+    /**
+     * Classifier logits (B, numLogits). {@code train} switches dropout on. The head reads only the first
+     * token, so the last block computes only that token's row.
+     */
     public Tensor logits(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
         return head.forward(encoder.forward(ids, mask, typeIds, train, true), train);
     }
