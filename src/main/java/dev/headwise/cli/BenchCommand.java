@@ -4,9 +4,14 @@ import dev.headwise.HeadwiseException;
 import dev.headwise.bench.BenchJson;
 import dev.headwise.bench.FlopCount;
 import dev.headwise.bench.InferBench;
+import dev.headwise.bench.LoadBench;
 import dev.headwise.bench.ModelShapes;
 import dev.headwise.bench.TrainBench;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.Task;
+import dev.headwise.model.Devices;
+import dev.headwise.model.Heads;
+import dev.headwise.model.ModelFiles;
 import dev.headwise.train.AdamW;
 import dev.headwise.weights.onnx.BundledModel;
 import dev.headwise.weights.onnx.BundledModels;
@@ -18,30 +23,42 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code headwise bench}: quick CPU throughput figures from one process, optionally as JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training and inference throughput on this machine (see docs/performance.md).",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Load.class})
 final class BenchCommand {
 
-    /** Options both benchmarks share. */
+    /** {@code --json FILE}, which every benchmark has. */
+    static final class JsonOutput {
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
+        Path json;
+
+        void writeJson(Object report, PrintWriter out) {
+            if (json == null) return;
+            BenchJson.write(report, json);
+            out.printf("json              %s%n", json);
+        }
+    }
+
+    /** Options the in-process benchmarks share. */
     static final class Shared {
         @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads for libtorch and ONNX Runtime (default: all cores).")
         Integer threads;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
-        Path json;
+        @CommandLine.Mixin
+        JsonOutput output;
 
         int threads() {
             return threads != null ? threads : Runtime.getRuntime().availableProcessors();
         }
 
         void writeJson(Object report, PrintWriter out) {
-            if (json == null) return;
-            BenchJson.write(report, json);
-            out.printf("json              %s%n", json);
+            output.writeJson(report, out);
         }
     }
 
@@ -158,16 +175,82 @@ final class BenchCommand {
             out.flush();
             return 0;
         }
+    }
 
-        /** The same import as {@code headwise import --bundled}, its progress line discarded. */
-        private static void importBundled(BundledModel bundled, Path out) {
-            var importer = new CommandLine(new ImportCommand());
-            importer.setOut(new PrintWriter(Writer.nullWriter()));
-            var err = new java.io.StringWriter();
-            importer.setErr(new PrintWriter(err));
-            if (importer.execute("--bundled", bundled.name(), "--out", out.toString()) != 0) {
-                throw new HeadwiseException("importing the bundled model " + bundled.name() + " failed: " + err.toString().strip());
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = "Cold start as a service sees it: fresh JVMs each load a saved classifier and answer one "
+                    + "prediction; with and without the launcher's JVM cache when it has one.")
+    static final class Load implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "minilm", paramLabel = "minilm|DIR",
+                description = "A saved classifier, or minilm: the bundled all-MiniLM-L6-v2 with a fresh binary head "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--runs", defaultValue = "5", paramLabel = "N",
+                description = "Fresh JVMs per kind (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @CommandLine.Mixin
+        JsonOutput output;
+
+        @Override
+        public Integer call() throws Exception {
+            var settings = new LoadBench.Settings(model, runs);
+            LoadBench.Report r;
+            if (model.equalsIgnoreCase("minilm")) {
+                Path dir = Files.createTempDirectory("headwise-bench-");
+                try {
+                    r = LoadBench.run(savedMiniLm(dir), settings);
+                } finally {
+                    AtomicFiles.deleteTree(dir);
+                }
+            } else {
+                r = LoadBench.run(Path.of(model), settings);
             }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("model             %s, %d fresh JVM(s) per kind%n", model, runs);
+            out.printf("(medians, ms)     jvm start    load  first prediction  load + first (range)%n");
+            if (r.aot() != null) print(out, "with jvm cache", r.aot());
+            print(out, "without cache", r.plain());
+            if (r.aotRatio() != null) out.printf("cache ratio       %.2f (load + first prediction, with / without)%n", r.aotRatio());
+            output.writeJson(r, out);
+            out.flush();
+            return 0;
+        }
+
+        private static void print(PrintWriter out, String kind, LoadBench.Mode m) {
+            out.printf("%-17s %9.0f %7.0f %17.0f %13.0f (%.0f-%.0f)%n", kind, m.jvmStartMs(), m.loadMs(),
+                    m.firstPredictionMs(), m.loadAndFirstMs(), m.loadAndFirstMinMs(), m.loadAndFirstMaxMs());
+        }
+
+        /** The bundled MiniLM encoder with a fresh binary head, saved as a classifier under {@code dir}. */
+        private static Path savedMiniLm(Path dir) {
+            BundledModel bundled = BundledModels.ALL_MINILM_L6_V2;
+            Path encoder = dir.resolve("encoder");
+            Path classifier = dir.resolve("classifier");
+            importBundled(bundled, encoder);
+            var heads = Heads.single(Task.BINARY, List.of("ham", "spam"));
+            ModelFiles.save(ModelFiles.fromPretrained(encoder, heads, Devices.parse("cpu")).model(), classifier);
+            try {
+                Files.copy(encoder.resolve("tokenizer.json"), classifier.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.io.IOException e) {
+                throw new HeadwiseException("cannot copy the tokenizer into " + classifier + ": " + e.getMessage(), e);
+            }
+            return classifier;
+        }
+    }
+
+    /** The same import as {@code headwise import --bundled}, its progress line discarded. */
+    private static void importBundled(BundledModel bundled, Path out) {
+        var importer = new CommandLine(new ImportCommand());
+        importer.setOut(new PrintWriter(Writer.nullWriter()));
+        var err = new java.io.StringWriter();
+        importer.setErr(new PrintWriter(err));
+        if (importer.execute("--bundled", bundled.name(), "--out", out.toString()) != 0) {
+            throw new HeadwiseException("importing the bundled model " + bundled.name() + " failed: " + err.toString().strip());
         }
     }
 }

@@ -121,10 +121,13 @@ public final class ModelFiles {
         return java.util.Arrays.equals(t.shape(), Tensors.shape(p));
     }
 
-    /** Copies checkpoint tensors into fp32 libtorch tensors (in the caller's scope), keeping {@code extra} entries. */
+    /**
+     * Checkpoint tensors as libtorch tensors over the mapped file (in the caller's scope, valid while the
+     * file is open), keeping {@code extra} entries.
+     */
     private static Map<String, Tensor> toTensors(Map<String, TensorData> data, Map<String, Tensor> extra) {
         var out = new HashMap<String, Tensor>(extra);
-        data.forEach((name, t) -> out.put(name, Tensors.fromData(t)));
+        data.forEach((name, t) -> out.put(name, Tensors.borrow(t)));
         return out;
     }
 

@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** Moving small arrays between Java and libtorch. Each call copies; tensors own their memory. */
+/** Moving arrays and checkpoint data between Java and libtorch. Each call copies, except {@link #borrow}. */
 public final class Tensors {
     private Tensors() {}
 
@@ -50,15 +50,18 @@ public final class Tensors {
 
     /** A copy of checkpoint data as an fp32 tensor (parameters are fp32 whatever the file stores). */
     public static Tensor fromData(TensorData t) {
-        torch.ScalarType type = switch (t.dtype()) {
-            case F32 -> torch.ScalarType.Float;
-            case F16 -> torch.ScalarType.Half;
-            case BF16 -> torch.ScalarType.BFloat16;
-            case F64 -> torch.ScalarType.Double;
-            default -> throw new HeadwiseException("tensor '" + t.name() + "' is " + t.dtype()
-                    + "; model parameters must be floating point.");
-        };
-        return fromData(t, type).to(torch.ScalarType.Float);
+        return fromData(t, floatType(t)).to(torch.ScalarType.Float);
+    }
+
+    /**
+     * Checkpoint data as a tensor of its stored floating-point type without a copy when the data is native
+     * memory (a mapped file): valid only until that file is closed. For loading into parameters, whose
+     * {@code copy_} converts the type, this saves copying the whole model once more.
+     */
+    public static Tensor borrow(TensorData t) {
+        torch.ScalarType type = floatType(t);
+        return t.data().isNative() ? torch.from_blob(pointerTo(t.data()), t.shape(), new TensorOptions(type))
+                : fromData(t, type);
     }
 
     /** A copy of checkpoint data as a tensor of the given type, which must match the data's dtype. */
@@ -67,6 +70,17 @@ public final class Tensors {
             MemorySegment data = t.data().isNative() ? t.data() : arena.allocate(t.data().byteSize() + 1).copyFrom(t.data());
             return torch.from_blob(pointerTo(data), t.shape(), new TensorOptions(type)).clone();
         }
+    }
+
+    private static torch.ScalarType floatType(TensorData t) {
+        return switch (t.dtype()) {
+            case F32 -> torch.ScalarType.Float;
+            case F16 -> torch.ScalarType.Half;
+            case BF16 -> torch.ScalarType.BFloat16;
+            case F64 -> torch.ScalarType.Double;
+            default -> throw new HeadwiseException("tensor '" + t.name() + "' is " + t.dtype()
+                    + "; model parameters must be floating point.");
+        };
     }
 
     /** A copy of a tensor as checkpoint data in {@code arena}: F32 for floating point, else U8 or I64 as stored. */

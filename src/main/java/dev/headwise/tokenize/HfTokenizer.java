@@ -1,9 +1,6 @@
 package dev.headwise.tokenize;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
 
 import java.io.ByteArrayInputStream;
@@ -28,7 +25,6 @@ import java.util.function.Function;
  * settings in the file are ignored: truncation is per call, padding is the batcher's job.
  */
 public final class HfTokenizer implements TextTokenizer {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Settings fixed at load time, since the Rust tokenizer must not be reconfigured while shared. */
     private static final Map<String, String> OPTIONS = Map.of(
             "addSpecialTokens", "true",
@@ -71,16 +67,7 @@ public final class HfTokenizer implements TextTokenizer {
      * @param source names the file in error messages
      */
     public static HfTokenizer fromJson(byte[] json, String source) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new HeadwiseException("The tokenizer file " + source + " is not valid JSON: "
-                    + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()) + ".", e);
-        }
-        if (root == null || !root.path("model").isObject()) {
-            throw new HeadwiseException("The tokenizer file " + source + " has no \"model\" object, so it is not a HF tokenizer.json.");
-        }
+        var facts = TokenizerJsonFacts.read(json, source);
         HuggingFaceTokenizer tokenizer;
         try {
             tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), OPTIONS);
@@ -88,7 +75,7 @@ public final class HfTokenizer implements TextTokenizer {
             throw new HeadwiseException("The tokenizer file " + source + " cannot be loaded by the HF tokenizers library: "
                     + e.getMessage() + ".", e);
         }
-        return new HfTokenizer(tokenizer, source, padId(root), vocabSize(root));
+        return new HfTokenizer(tokenizer, source, facts.padId(), facts.vocabSize());
     }
 
     @Override
@@ -168,40 +155,5 @@ public final class HfTokenizer implements TextTokenizer {
             outTypes[i] = Math.toIntExact(types[i]);
         }
         return truncation.apply(new Encoding(outIds, outTypes));
-    }
-
-    /** padding.pad_id, else the id of [PAD] or <pad>; else 0, harmless since padded positions are masked. */
-    private static int padId(JsonNode root) {
-        JsonNode padding = root.path("padding");
-        if (padding.path("pad_id").canConvertToInt()) {
-            return padding.path("pad_id").intValue();
-        }
-        for (String token : List.of("[PAD]", "<pad>")) {
-            JsonNode id = root.path("model").path("vocab").path(token);
-            if (id.canConvertToInt()) {
-                return id.intValue();
-            }
-            for (JsonNode added : root.path("added_tokens")) {
-                if (token.equals(added.path("content").asText()) && added.path("id").canConvertToInt()) {
-                    return added.path("id").intValue();
-                }
-            }
-        }
-        return 0;
-    }
-
-    /** Largest id + 1 over the model vocab (a token-to-id object, or a Unigram list) and the added tokens. */
-    private static int vocabSize(JsonNode root) {
-        JsonNode vocab = root.path("model").path("vocab");
-        int size = vocab.isArray() ? vocab.size() : 0;
-        if (vocab.isObject()) {
-            for (JsonNode id : vocab) {
-                size = Math.max(size, id.asInt() + 1);
-            }
-        }
-        for (JsonNode added : root.path("added_tokens")) {
-            size = Math.max(size, added.path("id").asInt() + 1);
-        }
-        return size;
     }
 }

@@ -2,9 +2,15 @@ package dev.headwise.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.Task;
 import dev.headwise.cli.Main;
+import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.ConfigJson;
+import dev.headwise.model.Heads;
+import dev.headwise.model.ModelFiles;
+import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
+import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +30,8 @@ class BenchHarnessTest {
     static final List<String> INFER_FIELDS = List.of("headwise_p50_ms", "headwise_p90_ms", "headwise_p99_ms",
             "ort_p50_ms", "ort_p90_ms", "ort_p99_ms", "p50_ratio", "headwise_batch_throughput",
             "ort_batch_throughput", "throughput_ratio", "peak_rss_mb");
+
+    static final List<String> LOAD_FIELDS = List.of("jvm_start_ms", "load_ms", "first_prediction_ms", "load_and_first_ms");
 
     @Test
     void trainOnATinyModelWritesEveryField(@TempDir Path dir) throws Exception {
@@ -62,13 +70,47 @@ class BenchHarnessTest {
     }
 
     @Test
+    void loadRunsFreshJvmsOnASavedClassifier(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("model");
+        var config = new ClassifierConfig(ModelShapes.minilm().withSize(30522, 16, 1, 2, 32, 64),
+                Heads.single(Task.BINARY, List.of("ham", "spam")));
+        ModelFiles.save(TextClassifier.create(config, TinyModels.CPU), model);
+        BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(model.resolve("tokenizer.json"));
+        Path json = dir.resolve("load.json");
+        String out = run("bench", "load", "--model", model.toString(), "--runs", "1", "--json", json.toString());
+        assertTrue(out.contains("without cache"), out);
+
+        JsonNode r = new ObjectMapper().readTree(Files.readString(json));
+        LOAD_FIELDS.forEach(f -> assertFiniteNumber(r, f));
+        assertEquals(r.get("load_ms").asDouble() + r.get("first_prediction_ms").asDouble(),
+                r.get("load_and_first_ms").asDouble(), 1e-9);
+        assertTrue(r.get("load_ms").asDouble() > 0 && r.get("jvm_start_ms").asDouble() > 0);
+        // The test JVM has no ahead-of-time cache, so only plain runs happen.
+        assertEquals(1, r.get("plain").get("runs").asInt());
+        assertTrue(r.get("aot") == null && r.get("aot_ratio") == null, r::toString);
+    }
+
+    @Test
+    void aChildJvmsFailureIsReportedWithItsOutput(@TempDir Path dir) {
+        String err = failing("bench", "load", "--model", dir.toString(), "--runs", "1"); // no config.json
+        assertTrue(err.startsWith("headwise: a load-bench JVM failed"), err);
+        assertTrue(err.contains("config.json") && !err.contains("\tat "), err);
+    }
+
+    @Test
     void badSettingsEndInAOneLineError(@TempDir Path dir) {
+        String err = failing("bench", "train", "--model", dir.resolve("nowhere").toString());
+        assertTrue(err.startsWith("headwise: --model must be"), err);
+    }
+
+    /** Runs a command that must exit 1; returns its error output. */
+    private static String failing(String... args) {
         var err = new StringWriter();
         var cl = Main.commandLine();
         cl.setOut(new PrintWriter(new StringWriter()));
         cl.setErr(new PrintWriter(err));
-        assertEquals(1, cl.execute("bench", "train", "--model", dir.resolve("nowhere").toString()));
-        assertTrue(err.toString().startsWith("headwise: --model must be"), err.toString());
+        assertEquals(1, cl.execute(args));
+        return err.toString();
     }
 
     private static String run(String... args) {

@@ -3,6 +3,7 @@ package dev.headwise.model;
 import dev.headwise.Task;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.weights.DType;
 import dev.headwise.weights.SafeTensors;
 import dev.headwise.weights.TensorData;
 import org.bytedeco.pytorch.global.torch;
@@ -11,9 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,6 +79,36 @@ class ModelFilesTest {
     }
 
     /** A base-model checkpoint (no "bert." prefix, no pooler, plus an MLM head) gives the encoder; heads start fresh. */
+    /** Loading copies straight from the mapped file into fp32 parameters, converting half types on the way. */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F16", "BF16"})
+    void halfPrecisionCheckpointsLoadAsTheirFp32Values(DType dtype) {
+        torch.manual_seed(5);
+        var config = new ClassifierConfig(TinyModels.bert(), TinyModels.heads(Task.MULTICLASS));
+        ModelFiles.save(TextClassifier.create(config, TinyModels.CPU), dir);
+        var expected = new HashMap<String, float[]>();
+        var tensors = new ArrayList<TensorData>();
+        try (var w = SafeTensors.openModelDir(dir)) {
+            w.tensors().forEach((name, t) -> {
+                float[] v = t.toFloatArray();
+                var half = MemorySegment.ofArray(new short[v.length]);
+                float[] rounded = new float[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    short bits = dtype == DType.F16 ? Float.floatToFloat16(v[i])
+                            : (short) (Float.floatToRawIntBits(v[i]) >>> 16); // bf16: the top half of the fp32 bits
+                    half.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, bits);
+                    rounded[i] = dtype == DType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16);
+                }
+                expected.put(name, rounded);
+                tensors.add(new TensorData(name, dtype, t.shape(), half));
+            });
+        }
+        SafeTensors.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
+
+        var loaded = ModelFiles.load(dir, TinyModels.CPU);
+        expected.forEach((name, v) -> assertArrayEquals(v, Tensors.toFloats(loaded.parameters().named().get(name)), name));
+    }
+
     @Test
     void pretrainedEncoderLoadsWithoutPrefixAndHeadsStartFresh() {
         torch.manual_seed(4);
