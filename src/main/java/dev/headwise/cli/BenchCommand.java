@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 
 /** {@code headwise bench}: quick CPU throughput figures from one process, optionally as JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure training and inference throughput on this machine (see docs/performance.md).",
+        description = "Measure training and inference throughput, and cold start, on this machine (see docs/performance.md).",
         subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class, BenchCommand.Load.class})
 final class BenchCommand {
 
