@@ -41,11 +41,11 @@ public final class LoadBench {
     public record Mode(List<String> jvmOptions, int runs, double jvmStartMs, double loadMs, double firstPredictionMs,
                        double loadAndFirstMs, double loadAndFirstMinMs, double loadAndFirstMaxMs) {
         static Mode of(List<String> options, List<Run> runs) {
-            double[] total = runs.stream().mapToDouble(Run::loadAndFirstMs).sorted().toArray();
-            return new Mode(options, runs.size(), median(runs.stream().mapToDouble(Run::jvmStartMs).toArray()),
-                    median(runs.stream().mapToDouble(Run::loadMs).toArray()),
-                    median(runs.stream().mapToDouble(Run::firstPredictionMs).toArray()),
-                    median(total), total[0], total[total.length - 1]);
+            double[] total = runs.stream().mapToDouble(Run::loadAndFirstMs).toArray();
+            return new Mode(options, runs.size(), Median.of(runs.stream().mapToDouble(Run::jvmStartMs).toArray()),
+                    Median.of(runs.stream().mapToDouble(Run::loadMs).toArray()),
+                    Median.of(runs.stream().mapToDouble(Run::firstPredictionMs).toArray()),
+                    Median.of(total), Arrays.stream(total).min().orElseThrow(), Arrays.stream(total).max().orElseThrow());
         }
     }
 
@@ -118,12 +118,5 @@ public final class LoadBench {
             System.out.println(e.getMessage());
             System.exit(1);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 }

@@ -95,7 +95,7 @@ public final class TrainBench {
         long nonEmbedding = FlopCount.nonEmbeddingParameters(model);
         double flops = FlopCount.trainingStep(nonEmbedding, config, s.batch(), s.seq());
         double best = Arrays.stream(nanos).min().orElseThrow() / 1e9;
-        double median = median(nanos) / 1e9;
+        double median = Median.of(Arrays.stream(nanos).asDoubleStream().toArray()) / 1e9;
         double mean = Arrays.stream(nanos).average().orElseThrow() / 1e9;
         double modelGflops = flops / best / 1e9;
         return new Report(s, RunEnvironment.current(null), FlopCount.FORMULA, nonEmbedding, flops / 1e9, roofline,
@@ -108,12 +108,5 @@ public final class TrainBench {
             step.accumulate(batch, 1.0);
             step.update(1e-5);
         }
-    }
-
-    private static double median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 }
