@@ -100,6 +100,10 @@ final class BenchCommand {
             out.printf("model             %s, batch %d x seq %d, %d thread(s) (OpenBLAS %d), OMP_WAIT_POLICY=%s, AdamW %s%n",
                     model, batch, seq, r.environment().threads(), r.environment().blasThreads(),
                     r.environment().ompWaitPolicy(), adamw);
+            if (!r.environment().nativeEnv().isEmpty()) {
+                out.printf("native settings   %s%n", r.environment().nativeEnv().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(" ")));
+            }
             out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best sample before and between steps)%n",
                     r.rooflineGflops(), TrainBench.ROOFLINE_N);
             out.printf("flops             %s = %.1f GFLOP/step (%,d non-embedding params)%n", FlopCount.FORMULA,

@@ -18,6 +18,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,6 +55,16 @@ class BenchHarnessTest {
         assertEquals(1, r.get("environment").get("threads").asInt());
         assertEquals(1, r.get("environment").get("blas_threads").asInt(), "OpenBLAS's own count, read back");
         assertTrue(r.get("environment").get("libtorch").isTextual());
+        assertEquals(RunEnvironment.nativeEnv(System.getenv()).keySet(),
+                Set.copyOf(r.get("environment").get("native_env").properties().stream().map(Map.Entry::getKey).toList()));
+    }
+
+    @Test
+    void nativeEnvRecordsOnlyTheNativeLibrariesSettings() {
+        var env = Map.of("OPENBLAS_THREAD_TIMEOUT", "4", "MALLOC_ARENA_MAX", "1", "HOME", "/root",
+                "MALLOC_CHECK_", "3", "OMP_WAIT_POLICY", "PASSIVE");
+        assertEquals(Map.of("OPENBLAS_THREAD_TIMEOUT", "4", "MALLOC_ARENA_MAX", "1"), RunEnvironment.nativeEnv(env));
+        assertEquals(Map.of(), RunEnvironment.nativeEnv(Map.of("PATH", "/bin")));
     }
 
     @Test
