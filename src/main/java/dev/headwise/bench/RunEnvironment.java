@@ -3,7 +3,6 @@ package dev.headwise.bench;
 import org.bytedeco.openblas.global.openblas_full;
 import org.bytedeco.pytorch.global.torch;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,14 +11,11 @@ import java.util.TreeMap;
  *
  * @param onnxruntime null when ONNX Runtime took no part
  * @param ompWaitPolicy the {@code OMP_WAIT_POLICY} this process started with, or {@code unset}
- * @param nativeEnv the other native-library settings this process started with (OpenBLAS's thread timeout,
- *                  glibc malloc's tunables; the launcher sets them for training commands), empty if none
+ * @param nativeEnv the {@code OPENBLAS_*} and {@code MALLOC_*} variables this process started with (the launcher
+ *                  sets some for training commands), empty if none
  */
 public record RunEnvironment(String java, String libtorch, String onnxruntime, int threads, int blasThreads,
                              int cores, String ompWaitPolicy, Map<String, String> nativeEnv) {
-
-    static final List<String> NATIVE_VARIABLES = List.of("OPENBLAS_THREAD_TIMEOUT", "MALLOC_ARENA_MAX",
-            "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_");
 
     /** This process, with libtorch's current intra-op and OpenBLAS thread counts. */
     public static RunEnvironment current(String onnxruntime) {
@@ -32,9 +28,9 @@ public record RunEnvironment(String java, String libtorch, String onnxruntime, i
 
     static Map<String, String> nativeEnv(Map<String, String> env) {
         var set = new TreeMap<String, String>();
-        for (String name : NATIVE_VARIABLES) {
-            if (env.containsKey(name)) set.put(name, env.get(name));
-        }
+        env.forEach((name, value) -> {
+            if (name.startsWith("OPENBLAS_") || name.startsWith("MALLOC_")) set.put(name, value);
+        });
         return set;
     }
 }

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /** {@code headwise bench}: quick CPU throughput figures from one process, optionally as JSON. */
@@ -101,8 +102,9 @@ final class BenchCommand {
                     model, batch, seq, r.environment().threads(), r.environment().blasThreads(),
                     r.environment().ompWaitPolicy(), adamw);
             if (!r.environment().nativeEnv().isEmpty()) {
-                out.printf("native settings   %s%n", r.environment().nativeEnv().entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(" ")));
+                var nativeSettings = new StringJoiner(" ");
+                r.environment().nativeEnv().forEach((name, value) -> nativeSettings.add(name + "=" + value));
+                out.printf("native settings   %s%n", nativeSettings);
             }
             out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best sample before and between steps)%n",
                     r.rooflineGflops(), TrainBench.ROOFLINE_N);
