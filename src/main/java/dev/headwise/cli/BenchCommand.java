@@ -98,9 +98,10 @@ final class BenchCommand {
             var settings = new TrainBench.Settings(model, batch, seq, shared.threads(), warmup, steps, adamw);
             var r = TrainBench.run(ModelShapes.resolve(model), settings);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("model             %s, batch %d x seq %d, %d thread(s) (OpenBLAS %d), OMP_WAIT_POLICY=%s, AdamW %s%n",
+            out.printf("model             %s, batch %d x seq %d, %d thread(s) (BLAS %d), OMP_WAIT_POLICY=%s, AdamW %s%n",
                     model, batch, seq, r.environment().threads(), r.environment().blasThreads(),
                     r.environment().ompWaitPolicy(), adamw);
+            out.printf("blas              %s%n", r.environment().blas());
             if (!r.environment().nativeEnv().isEmpty()) {
                 var nativeSettings = new StringJoiner(" ");
                 r.environment().nativeEnv().forEach((name, value) -> nativeSettings.add(name + "=" + value));
@@ -167,10 +168,11 @@ final class BenchCommand {
                 AtomicFiles.deleteTree(dir);
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("model             %s, seq %d, %d thread(s) (OpenBLAS %d), OMP_WAIT_POLICY=%s, ONNX Runtime %s, %s%n",
+            out.printf("model             %s, seq %d, %d thread(s) (BLAS %d), OMP_WAIT_POLICY=%s, ONNX Runtime %s, %s%n",
                     bundled.name(), seq, r.environment().threads(), r.environment().blasThreads(),
                     r.environment().ompWaitPolicy(),
                     r.environment().onnxruntime(), gradMode);
+            out.printf("blas              %s%n", r.environment().blas());
             out.printf("batch 1 headwise  p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.headwiseP50Ms(), r.headwiseP90Ms(), r.headwiseP99Ms());
             out.printf("batch 1 ORT       p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.ortP50Ms(), r.ortP90Ms(), r.ortP99Ms());
             out.printf("p50 ratio         %.2f (headwise / ORT; below 1 is faster)%n", r.p50Ratio());

@@ -6,7 +6,7 @@ import dev.headwise.model.ModelConfig;
 import dev.headwise.nativ.gpu.GpuInfo;
 import dev.headwise.nativ.gpu.GpuProbes;
 import org.bytedeco.javacpp.Loader;
-import org.bytedeco.openblas.global.openblas_full;
+import dev.headwise.model.Blas;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,8 +38,10 @@ final class InfoCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
         out.printf("natives         %s; CUDA build: %s%n", natives,
                 Loader.getLoadedLibraries().containsKey("torch_cuda") ? "yes" : "no (CPU only)");
-        out.printf("threads         %d intra-op, %d OpenBLAS, OMP_WAIT_POLICY=%s%n", torch.get_num_threads(),
-                openblas_full.openblas_get_num_threads(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        Blas blas = Blas.current();
+        out.printf("blas            %s%n", blas.describe());
+        out.printf("threads         %d intra-op, %d BLAS, OMP_WAIT_POLICY=%s%n", torch.get_num_threads(),
+                blas.threads(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         out.printf("cuda (libtorch) %s%n", torch.cuda_is_available()
                 ? torch.cuda_device_count() + " device(s)" : "not available");
         var gpu = GpuProbes.detect();

@@ -2,7 +2,6 @@ package dev.headwise.model;
 
 import dev.headwise.HeadwiseException;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.openblas.global.openblas_full;
 import org.bytedeco.pytorch.global.torch;
 
 /** Device names as users type them: {@code cpu}, {@code cuda}, {@code cuda:N}. */
@@ -28,17 +27,17 @@ public final class Devices {
     }
 
     /**
-     * Sets libtorch's intra-op threads and OpenBLAS's threads to the same count. libtorch's CPU matrix
-     * products are OpenBLAS calls, so they use only as many cores as OpenBLAS has threads: on the 2-core
+     * Sets libtorch's intra-op threads and the BLAS's threads ({@link Blas}) to the same count. libtorch's CPU
+     * matrix products are BLAS calls, so they use only as many cores as the BLAS has threads: on the 2-core
      * machine, 2 BLAS threads made a 2048^3 product 1.9x and a DistilBERT-base training step 1.87x faster
-     * than 1. OpenBLAS threads wait for each other inside every product, though, so on a machine whose
-     * cores are taken by other processes small products can stall for milliseconds: there, pass 1.
-     * OMP_WAIT_POLICY should be PASSIVE in the environment (the launcher sets it), or idle OpenMP workers
-     * spin against the BLAS threads.
+     * than 1. BLAS threads wait for each other inside every product, though, so on a machine whose cores
+     * are taken by other processes small products can stall for milliseconds: there, pass 1. With OpenBLAS,
+     * OMP_WAIT_POLICY should be PASSIVE in the environment (the launcher sets it), or idle OpenMP workers spin
+     * against OpenBLAS's own threads; MKL runs on libtorch's OpenMP threads and needs no such setting.
      */
     public static void setThreads(int threads) {
         if (threads < 1) throw new HeadwiseException("--threads must be at least 1, got " + threads + ".");
         torch.set_num_threads(threads);
-        openblas_full.openblas_set_num_threads(threads);
+        Blas.current().setThreads(threads);
     }
 }

@@ -2,6 +2,7 @@ package dev.headwise.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.model.Blas;
 import dev.headwise.Task;
 import dev.headwise.cli.Main;
 import dev.headwise.model.ClassifierConfig;
@@ -53,7 +54,8 @@ class BenchHarnessTest {
         assertEquals(2, settings.get("batch").asInt());
         assertEquals(8, settings.get("seq").asInt());
         assertEquals(1, r.get("environment").get("threads").asInt());
-        assertEquals(1, r.get("environment").get("blas_threads").asInt(), "OpenBLAS's own count, read back");
+        assertEquals(1, r.get("environment").get("blas_threads").asInt(), "the BLAS's own count, read back");
+        assertEquals(Blas.current().describe(), r.get("environment").get("blas").asText());
         assertTrue(r.get("environment").get("libtorch").isTextual());
         assertEquals(RunEnvironment.nativeEnv(System.getenv()).keySet(),
                 Set.copyOf(r.get("environment").get("native_env").properties().stream().map(Map.Entry::getKey).toList()));

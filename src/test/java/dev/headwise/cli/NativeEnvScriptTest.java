@@ -15,50 +15,71 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** scripts/native-env.sh, which ./headwise sources before starting the JVM: which commands get which settings. */
 class NativeEnvScriptTest {
+    private static final List<List<String>> TRAINING = List.of(List.of("train", "--data", "x.csv"), List.of("demo"),
+            List.of("bench", "train", "--steps", "3"));
+    private static final List<List<String>> OTHERS = List.of(List.<String>of(), List.of("predict", "--model", "m"),
+            List.of("bench", "infer"), List.of("bench", "load"), List.of("evaluate"), List.of("info"));
+
     @Test
-    void trainingCommandsGetTheThreadTimeoutAndMallocSettings() throws Exception {
-        for (List<String> command : List.of(List.of("train", "--data", "x.csv"), List.of("demo"),
-                List.of("bench", "train", "--steps", "3"))) {
+    void mklByDefaultOnGnuOpenMpWithTheMallocSettingsForTraining() throws Exception {
+        for (List<String> command : TRAINING) {
             Map<String, String> env = envAfter(Map.of(), command);
-            assertEquals("4", env.get("OPENBLAS_THREAD_TIMEOUT"), command.toString());
+            assertEquals("GNU", env.get("MKL_THREADING_LAYER"), command.toString());
             assertEquals("1", env.get("MALLOC_ARENA_MAX"), command.toString());
             assertEquals("33554432", env.get("MALLOC_MMAP_THRESHOLD_"), command.toString());
-            assertEquals("PASSIVE", env.get("OMP_WAIT_POLICY"), command.toString());
+            assertNull(env.get("OPENBLAS_THREAD_TIMEOUT"), command.toString());
+            assertNull(env.get("OMP_WAIT_POLICY"), command.toString());
         }
+        for (List<String> command : OTHERS) {
+            Map<String, String> env = envAfter(Map.of(), command);
+            assertEquals("GNU", env.get("MKL_THREADING_LAYER"), command.toString());
+            assertFalse(env.keySet().stream().anyMatch(k -> k.startsWith("MALLOC_")), command + ": " + env.keySet());
+        }
+        assertEquals("-Dorg.bytedeco.openblas.load=mkl_rt", javaOpts(Map.of()));
     }
 
     @Test
-    void otherCommandsOnlyGetTheOpenMpWaitPolicy() throws Exception {
-        for (List<String> command : List.of(List.<String>of(), List.of("predict", "--model", "m"),
-                List.of("bench", "infer"), List.of("bench", "load"), List.of("evaluate"), List.of("info"))) {
-            Map<String, String> env = envAfter(Map.of(), command);
+    void openBlasGetsPassiveOpenMpEverywhereAndTheThreadTimeoutForTraining() throws Exception {
+        Map<String, String> openblas = Map.of("HEADWISE_BLAS", "openblas");
+        for (List<String> command : TRAINING) {
+            Map<String, String> env = envAfter(openblas, command);
+            assertEquals("4", env.get("OPENBLAS_THREAD_TIMEOUT"), command.toString());
+            assertEquals("1", env.get("MALLOC_ARENA_MAX"), command.toString());
+            assertEquals("PASSIVE", env.get("OMP_WAIT_POLICY"), command.toString());
+            assertNull(env.get("MKL_THREADING_LAYER"), command.toString());
+        }
+        for (List<String> command : OTHERS) {
+            Map<String, String> env = envAfter(openblas, command);
             assertEquals("PASSIVE", env.get("OMP_WAIT_POLICY"), command.toString());
             assertNull(env.get("OPENBLAS_THREAD_TIMEOUT"), command.toString());
             assertFalse(env.keySet().stream().anyMatch(k -> k.startsWith("MALLOC_")), command + ": " + env.keySet());
         }
+        assertEquals("", javaOpts(openblas));
     }
 
     @Test
     void settingsTheCallerMadeAreKept() throws Exception {
-        Map<String, String> env = envAfter(Map.of("OMP_WAIT_POLICY", "ACTIVE", "OPENBLAS_THREAD_TIMEOUT", "9",
-                "MALLOC_ARENA_MAX", "2"), List.of("train"));
+        Map<String, String> env = envAfter(Map.of("HEADWISE_BLAS", "openblas", "OMP_WAIT_POLICY", "ACTIVE",
+                "OPENBLAS_THREAD_TIMEOUT", "9", "MALLOC_ARENA_MAX", "2"), List.of("train"));
         assertEquals("ACTIVE", env.get("OMP_WAIT_POLICY"));
         assertEquals("9", env.get("OPENBLAS_THREAD_TIMEOUT"));
         assertEquals("2", env.get("MALLOC_ARENA_MAX"));
         assertEquals("4294967296", env.get("MALLOC_TRIM_THRESHOLD_"));
+        assertEquals("INTEL", envAfter(Map.of("MKL_THREADING_LAYER", "INTEL"), List.of("info")).get("MKL_THREADING_LAYER"));
+    }
+
+    @Test
+    void anUnknownBlasIsRefused() throws Exception {
+        Process p = script(Map.of("HEADWISE_BLAS", "atlas"), ". scripts/native-env.sh && hw_native_env info", List.of());
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor());
+        assertEquals("headwise: HEADWISE_BLAS must be mkl or openblas, not 'atlas'.", err.strip());
     }
 
     /** The environment after sourcing the script and calling it with the launcher's arguments. */
     private static Map<String, String> envAfter(Map<String, String> preset, List<String> args)
             throws IOException, InterruptedException {
-        var cmd = new ArrayList<>(List.of("bash", "-c", ". scripts/native-env.sh && hw_native_env \"$@\" && env -0",
-                "native-env"));
-        cmd.addAll(args);
-        var pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.startsWith("OPENBLAS_")
-                || k.equals("OMP_WAIT_POLICY"));
-        pb.environment().putAll(preset);
-        Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = script(preset, ". scripts/native-env.sh && hw_native_env \"$@\" && env -0", args);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), "the script failed for " + args);
         var env = new HashMap<String, String>();
@@ -67,5 +88,24 @@ class NativeEnvScriptTest {
             if (eq > 0) env.put(entry.substring(0, eq), entry.substring(eq + 1));
         }
         return env;
+    }
+
+    /** What hw_blas_java_opts prints for the launcher's java command line. */
+    private static String javaOpts(Map<String, String> preset) throws IOException, InterruptedException {
+        Process p = script(preset, ". scripts/native-env.sh && hw_blas_java_opts", List.of());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor());
+        return out;
+    }
+
+    /** bash running {@code script} with {@code args}, in an environment cleared of the settings under test. */
+    private static Process script(Map<String, String> preset, String script, List<String> args) throws IOException {
+        var cmd = new ArrayList<>(List.of("bash", "-c", script, "native-env"));
+        cmd.addAll(args);
+        var pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.startsWith("OPENBLAS_")
+                || k.startsWith("MKL_") || k.equals("OMP_WAIT_POLICY") || k.equals("HEADWISE_BLAS"));
+        pb.environment().putAll(preset);
+        return pb.start();
     }
 }

@@ -1,11 +1,13 @@
 package dev.headwise.testing;
 
+import dev.headwise.model.Blas;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts the headwise CLI in a separate JVM, with this test JVM's class path, for crash and signal tests. */
+/** Starts the headwise CLI in a separate JVM, with this test JVM's class path and BLAS, for crash and signal tests. */
 public final class ChildJvm {
     private ChildJvm() {}
 
@@ -13,6 +15,7 @@ public final class ChildJvm {
         var cmd = new ArrayList<String>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-Dorg.bytedeco.javacpp.maxBytes=0",
+                "-D" + Blas.LOAD_PROPERTY + "=" + System.getProperty(Blas.LOAD_PROPERTY, ""),
                 "-Djava.awt.headless=true", "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
                 "dev.headwise.cli.Main"));
         cmd.addAll(List.of(args));

@@ -5,7 +5,8 @@
  * Run from the repository root with JDK 25 (see TensorWriteBenchmark for why the launcher's JDK):
  *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
  *   . scripts/find-jdk.sh && hw_find_jdk
- *   OMP_WAIT_POLICY=PASSIVE "$JAVA_HOME/bin/java" \
+ *   . scripts/native-env.sh && hw_native_env bench infer     # the launcher's settings (MKL on GNU OpenMP)
+ *   "$JAVA_HOME/bin/java" \
  *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main InferenceThroughput
  * About 30 s per configuration (4 of them).
  */
@@ -33,7 +34,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"})
+// MKL for the products, as the launcher runs them (scripts/native-env.sh, HEADWISE_BLAS)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+        "-Dorg.bytedeco.openblas.load=mkl_rt"})
 public class InferenceThroughputBenchmark {
     @Param({"32"})
     public int batch;

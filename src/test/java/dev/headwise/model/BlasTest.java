@@ -1,0 +1,63 @@
+package dev.headwise.model;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The BLAS this test JVM loaded (pom.xml's hw.blas): thread control, and products checked against plain Java. */
+class BlasTest {
+    @AfterEach
+    void restoreThreads() {
+        Devices.setThreads(1);
+    }
+
+    @Test
+    void theLoadedBlasFollowsJavaCppsProperty() {
+        String load = System.getProperty(Blas.LOAD_PROPERTY, "");
+        assertEquals(load.startsWith("mkl") ? Blas.MKL : Blas.OPENBLAS, Blas.current());
+        String described = Blas.current().describe();
+        if (Blas.current() == Blas.MKL) {
+            assertTrue(described.contains("Math Kernel Library"), described);
+            assertTrue(described.endsWith("GNU OpenMP threads"), described);
+        } else {
+            assertTrue(described.startsWith("OpenBLAS "), described);
+        }
+    }
+
+    @Test
+    void threadCountsAreSetAndReadBack() {
+        for (int threads : new int[] {2, 1}) {
+            Devices.setThreads(threads);
+            assertEquals(threads, Blas.current().threads());
+            assertEquals(threads, torch.get_num_threads());
+        }
+    }
+
+    @Test
+    void productsMatchAPlainJavaProduct() {
+        int m = 37, k = 384, n = 129; // odd sizes: edge tiles in every direction
+        var random = new Random(5);
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) random.nextGaussian();
+        for (int threads : new int[] {1, 2}) {
+            Devices.setThreads(threads);
+            float[] c = Tensors.toFloats(torch.mm(Tensors.floats(a, m, k), Tensors.floats(b, k, n)));
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double expected = 0;
+                    for (int p = 0; p < k; p++) expected += (double) a[i * k + p] * b[p * n + j];
+                    assertEquals(expected, c[i * n + j], 1e-4 * Math.max(1, Math.abs(expected)),
+                            "(" + i + ", " + j + ") with " + threads + " thread(s)");
+                }
+            }
+        }
+    }
+}
