@@ -21,6 +21,7 @@ import java.util.List;
 public final class InferBench {
     private static final int ROUND = 10;
     private static final int WARMUP = 5;
+    private static final int SETTLE_MS = 20;
 
     private InferBench() {}
 
@@ -102,6 +103,7 @@ public final class InferBench {
         for (int done = 0; done < n; done += ROUND) {
             int end = Math.min(n, done + ROUND);
             for (int k = 0; k < 2; k++) {
+                settle();
                 for (int i = done; i < end; i++) {
                     long start = System.nanoTime();
                     sides[k].call();
@@ -110,5 +112,18 @@ public final class InferBench {
             }
         }
         return nanos;
+    }
+
+    /**
+     * A pause before each round, untimed: both engines' thread pools spin for a while after a call (ONNX
+     * Runtime's by default, libgomp's under the default wait policy), and on a small machine a pool still
+     * spinning from the other engine's round would take cores from this one's first calls.
+     */
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

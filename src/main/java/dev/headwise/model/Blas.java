@@ -45,7 +45,7 @@ public enum Blas {
     /** Name, version and, for MKL, the threading layer in force: for {@code headwise info} and benchmark reports. */
     public String describe() {
         return switch (this) {
-            case OPENBLAS -> "OpenBLAS " + openblas_full.openblas_get_config().getString().strip();
+            case OPENBLAS -> openblas_full.openblas_get_config().getString().strip(); // "OpenBLAS 0.3.31 ..."
             case MKL -> {
                 Mkl mkl = mkl();
                 yield mkl.version() + ", " + mkl.useGnuOpenMp() + " threads";
