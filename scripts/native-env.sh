@@ -11,10 +11,11 @@
 #    soon as a product ends instead of holding a core while libtorch runs the elementwise ops between
 #    products (13% of CPU samples in a training profile). Not for inference: there each small product then
 #    waits for its threads to wake.
-# Training commands, either BLAS: glibc malloc keeps what a step frees for the next step: one arena (the JVM
-# gives its threads their own arenas, capped at 64 MiB heaps), allocations up to 32 MiB (the most it allows)
-# from the heap rather than fresh mappings, and no trimming. A training run otherwise faults in and zeroes
-# its activations anew each step. It costs a few hundred MiB of resident memory.
+# Every command, either BLAS: glibc malloc keeps what a step or a forward frees for the next one: one arena
+# (the JVM gives its threads their own arenas, capped at 64 MiB heaps), allocations up to 32 MiB (the most it
+# allows) from the heap rather than fresh mappings, and no trimming. Training steps and batched forwards
+# otherwise fault in and zero their activations anew each time. It costs a few hundred MiB of resident
+# memory.
 # docs/performance.md has the measurements.
 hw_native_env() {
   local training=0
@@ -34,12 +35,10 @@ hw_native_env() {
       return 1
       ;;
   esac
-  if [ "$training" = 1 ]; then
-    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
-    export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
-    export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
-    export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-268435456}"
-  fi
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
+  export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+  export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
+  export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-268435456}"
   return 0
 }
 

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * @param blas the BLAS libtorch's products ran on ({@link Blas#describe})
  * @param ompWaitPolicy the {@code OMP_WAIT_POLICY} this process started with, or {@code unset}
  * @param nativeEnv the {@code OPENBLAS_*}, {@code MKL_*} and {@code MALLOC_*} variables this process started with (the launcher
- *                  sets some for training commands), empty if none
+ *                  sets them), empty if none
  */
 public record RunEnvironment(String java, String libtorch, String onnxruntime, int threads, String blas,
                              int blasThreads, int cores, String ompWaitPolicy, Map<String, String> nativeEnv) {

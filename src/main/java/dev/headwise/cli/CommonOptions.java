@@ -10,7 +10,7 @@ public final class CommonOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", description = "libtorch and OpenBLAS threads (default: all cores; 1 where other work keeps the cores busy).")
+    @Option(names = "--threads", description = "libtorch and BLAS threads (default: all cores; 1 where other work keeps the cores busy).")
     Integer threads;
 
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|tf32",
