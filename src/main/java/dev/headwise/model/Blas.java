@@ -53,11 +53,18 @@ public enum Blas {
         };
     }
 
+    private static volatile Mkl mkl;
+
+    /** MKL's service functions, bound once. */
     private static Mkl mkl() {
+        Mkl bound = mkl;
+        if (bound != null) return bound;
         // Loading torch first makes JavaCPP load the library it chose, so the lookup finds that copy.
         org.bytedeco.pytorch.global.torch.get_num_threads();
-        return Mkl.loaded().orElseThrow(() -> new HeadwiseException("-D" + LOAD_PROPERTY + "="
+        bound = Mkl.loaded().orElseThrow(() -> new HeadwiseException("-D" + LOAD_PROPERTY + "="
                 + System.getProperty(LOAD_PROPERTY) + " is set, but MKL's libmkl_rt.so.2 is not loaded: is "
                 + "org.bytedeco:mkl (classifier linux-x86_64-redist) on the class path?"));
+        mkl = bound;
+        return bound;
     }
 }
