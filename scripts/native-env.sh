@@ -19,9 +19,7 @@
 # docs/performance.md has the measurements.
 hw_native_env() {
   local training=0
-  case "${1:-} ${2:-}" in
-    "train "* | "demo "* | "bench train") training=1 ;;
-  esac
+  hw_training_command "$@" && training=1
   case "${HEADWISE_BLAS:-mkl}" in
     mkl)
       export MKL_THREADING_LAYER="${MKL_THREADING_LAYER:-GNU}"
@@ -42,8 +40,20 @@ hw_native_env() {
   return 0
 }
 
-# The JVM options that go with hw_native_env's choice of BLAS, one per line.
-hw_blas_java_opts() {
+# True for the commands that train: train, demo, bench train.
+hw_training_command() {
+  case "${1:-} ${2:-}" in
+    "train "* | "demo "* | "bench train") return 0 ;;
+  esac
+  return 1
+}
+
+# The JVM options for a command, one per line: the BLAS hw_native_env chose, and the JIT. Commands that only
+# predict run C1 alone: their hot loops are in libtorch, and on small machines C2's compile threads would
+# compete with them and with a fast start. Training also runs a hot loop in Java (the dropout noise), which
+# C2 compiles about twice as fast.
+hw_java_opts() {
   [ "${HEADWISE_BLAS:-mkl}" = mkl ] && echo "-Dorg.bytedeco.openblas.load=mkl_rt"
+  hw_training_command "$@" || echo "-XX:TieredStopAtLevel=1"
   return 0
 }

@@ -1,7 +1,6 @@
 package dev.headwise.model;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /** One post-LayerNorm transformer block: x = LN(x + attn(x)); x = LN(x + ffn(x)). */
 final class Block {
@@ -26,12 +25,12 @@ final class Block {
      * x: (B, T, H). With {@code firstTokenOnly} only the first token's row is computed, attending to all of
      * x, and the result is (B, 1, H); otherwise (B, T, H).
      */
-    Tensor forward(Tensor x, Tensor keyMask, boolean train, boolean firstTokenOnly) {
+    Tensor forward(Tensor x, Tensor keyMask, Dropout drop, boolean firstTokenOnly) {
         Tensor rows = firstTokenOnly ? x.narrow(1, 0, 1) : x;                               // (B, Tq, H)
-        Tensor a = attention.forward(rows, x, keyMask, train);
-        if (dropoutAfterAttention) a = torch.dropout(a, dropout, train);
+        Tensor a = attention.forward(rows, x, keyMask, drop);
+        if (dropoutAfterAttention) a = drop.apply(a, dropout);
         Tensor h = attentionNorm.forward(a.add(rows));
-        Tensor f = torch.dropout(ffn.forward(h), dropout, train);
+        Tensor f = drop.apply(ffn.forward(h), dropout);
         return outputNorm.forward(f.add(h));                                                 // (B, Tq, H)
     }
 }

@@ -30,10 +30,10 @@ final class ClassificationHead {
     }
 
     /** hidden: (B, T, H). Returns logits (B, numLogits). */
-    Tensor forward(Tensor hidden, boolean train) {
+    Tensor forward(Tensor hidden, Dropout drop) {
         Tensor first = hidden.select(1, 0);                                                 // (B, H)
         Tensor pooled = pool.forward(first);
         pooled = tanh ? torch.tanh(pooled) : torch.relu(pooled);
-        return classifier.forward(torch.dropout(pooled, dropout, train));                   // (B, numLogits)
+        return classifier.forward(drop.apply(pooled, dropout));                   // (B, numLogits)
     }
 }

@@ -26,7 +26,7 @@ final class Embeddings {
     }
 
     /** ids, typeIds: (B, T) int64; typeIds may be null (all zeros). Returns (B, T, H). */
-    Tensor forward(Tensor ids, Tensor typeIds, boolean train) {
+    Tensor forward(Tensor ids, Tensor typeIds, Dropout drop) {
         long t = ids.size(1);
         Tensor x = torch.embedding(wordEmbeddings, ids)                                     // (B, T, H)
                 .add(positionEmbeddings.narrow(0, 0, t));                                    // + (T, H)
@@ -34,6 +34,6 @@ final class Embeddings {
             x = typeIds == null ? x.add(tokenTypeEmbeddings.select(0, 0))                    // + (H)
                     : x.add(torch.embedding(tokenTypeEmbeddings, typeIds));                  // + (B, T, H)
         }
-        return torch.dropout(layerNorm.forward(x), dropout, train);
+        return drop.apply(layerNorm.forward(x), dropout);
     }
 }

@@ -23,11 +23,11 @@ final class Encoder {
      * a head that reads only that token needs nothing else from the last block, which then skips about
      * five sixths of its work (every row's query, output projection and feed-forward but one).
      */
-    Tensor forward(Tensor ids, Tensor mask, Tensor typeIds, boolean train, boolean firstTokenOnly) {
+    Tensor forward(Tensor ids, Tensor mask, Tensor typeIds, Dropout drop, boolean firstTokenOnly) {
         Tensor keyMask = mask.to(torch.ScalarType.Bool).unsqueeze(1).unsqueeze(2);         // (B, 1, 1, T)
-        Tensor x = embeddings.forward(ids, typeIds, train);                                  // (B, T, H)
+        Tensor x = embeddings.forward(ids, typeIds, drop);                                  // (B, T, H)
         for (int i = 0; i < blocks.size(); i++) {
-            x = blocks.get(i).forward(x, keyMask, train, firstTokenOnly && i == blocks.size() - 1);
+            x = blocks.get(i).forward(x, keyMask, drop, firstTokenOnly && i == blocks.size() - 1);
         }
         return x;
     }

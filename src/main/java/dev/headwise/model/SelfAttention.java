@@ -29,11 +29,11 @@ final class SelfAttention {
      * queries: the rows to compute outputs for, (B, Tq, H): all of x, or a leading slice of it;
      * x: (B, T, H); keyMask: (B, 1, 1, T) bool, true where a token may be attended to. Returns (B, Tq, H).
      */
-    Tensor forward(Tensor queries, Tensor x, Tensor keyMask, boolean train) {
+    Tensor forward(Tensor queries, Tensor x, Tensor keyMask, Dropout drop) {
         Tensor q = splitHeads(query.forward(queries));                                       // (B, nh, Tq, hd)
         Tensor k = splitHeads(key.forward(x));                                               // (B, nh, T, hd)
         Tensor v = splitHeads(value.forward(x));
-        Tensor y = train && dropout > 0 ? explicitAttention(q, k, v, keyMask, dropout)
+        Tensor y = drop != Dropout.OFF && dropout > 0 ? explicitAttention(q, k, v, keyMask, drop, dropout)
                 : torch.scaled_dot_product_attention(q, k, v, new TensorOptional(keyMask), 0.0, false,
                 new DoubleOptional(), false);                                                  // (B, nh, Tq, hd)
         return out.forward(y.transpose(1, 2).reshape(queries.sizes()));                       // (B, Tq, H)
@@ -44,10 +44,10 @@ final class SelfAttention {
      * libtorch's CPU SDPA with dropout falls back to a path measured 13x slower than this at MiniLM shapes,
      * so training with attention dropout takes this route; without dropout SDPA's fused kernels win.
      */
-    static Tensor explicitAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double dropout) {
+    static Tensor explicitAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, Dropout drop, double dropout) {
         Tensor scores = torch.matmul(q, k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(q.size(3))));  // (B, nh, Tq, T)
         scores = scores.masked_fill(keyMask.logical_not(), new Scalar(Double.NEGATIVE_INFINITY));
-        Tensor weights = torch.dropout(torch.softmax(scores, -1), dropout, true);
+        Tensor weights = drop.apply(torch.softmax(scores, -1), dropout);
         return torch.matmul(weights, v);                                                       // (B, nh, Tq, hd)
     }
 

@@ -72,7 +72,7 @@ public final class TextClassifier {
 
     /** Last hidden state (B, T, H). ids, mask, typeIds: (B, T) int64; typeIds may be null. */
     public Tensor hidden(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
-        return encoder.forward(ids, mask, typeIds, train, false);
+        return encoder.forward(ids, mask, typeIds, dropout(train), false);
     }
 
     /**
@@ -80,7 +80,12 @@ public final class TextClassifier {
      * token, so the last block computes only that token's row.
      */
     public Tensor logits(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
-        return head.forward(encoder.forward(ids, mask, typeIds, train, true), train);
+        Dropout drop = dropout(train);
+        return head.forward(encoder.forward(ids, mask, typeIds, drop, true), drop);
+    }
+
+    private Dropout dropout(boolean train) {
+        return train ? Dropout.forTraining(device) : Dropout.OFF;
     }
 
     /** True for the parameters of the shared encoder (embeddings, blocks, BERT pooler). */

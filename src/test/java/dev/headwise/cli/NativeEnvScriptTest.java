@@ -12,7 +12,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** scripts/native-env.sh, which ./headwise sources before starting the JVM: which commands get which settings. */
+/** scripts/native-env.sh, which ./headwise sources before starting the JVM: which commands get which settings and JVM options. */
 class NativeEnvScriptTest {
     private static final List<List<String>> TRAINING = List.of(List.of("train", "--data", "x.csv"), List.of("demo"),
             List.of("bench", "train", "--steps", "3"));
@@ -30,7 +30,13 @@ class NativeEnvScriptTest {
             assertNull(env.get("OPENBLAS_THREAD_TIMEOUT"), command.toString());
             assertNull(env.get("OMP_WAIT_POLICY"), command.toString());
         }
-        assertEquals("-Dorg.bytedeco.openblas.load=mkl_rt", javaOpts(Map.of()));
+        for (List<String> command : TRAINING) {
+            assertEquals("-Dorg.bytedeco.openblas.load=mkl_rt", javaOpts(Map.of(), command), command.toString());
+        }
+        for (List<String> command : OTHERS) {
+            assertEquals("-Dorg.bytedeco.openblas.load=mkl_rt\n-XX:TieredStopAtLevel=1", javaOpts(Map.of(), command),
+                    command.toString());
+        }
     }
 
     @Test
@@ -49,7 +55,8 @@ class NativeEnvScriptTest {
             assertNull(env.get("OPENBLAS_THREAD_TIMEOUT"), command.toString());
             assertEquals("4294967296", env.get("MALLOC_TRIM_THRESHOLD_"), command.toString());
         }
-        assertEquals("", javaOpts(openblas));
+        assertEquals("", javaOpts(openblas, List.of("train")));
+        assertEquals("-XX:TieredStopAtLevel=1", javaOpts(openblas, List.of("predict")));
     }
 
     @Test
@@ -91,9 +98,9 @@ class NativeEnvScriptTest {
         return env;
     }
 
-    /** What hw_blas_java_opts prints for the launcher's java command line. */
-    private static String javaOpts(Map<String, String> preset) throws IOException, InterruptedException {
-        Process p = script(preset, ". scripts/native-env.sh && hw_blas_java_opts", List.of());
+    /** What hw_java_opts prints for the launcher's java command line. */
+    private static String javaOpts(Map<String, String> preset, List<String> args) throws IOException, InterruptedException {
+        Process p = script(preset, ". scripts/native-env.sh && hw_java_opts \"$@\"", args);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, p.waitFor());
         return out;
