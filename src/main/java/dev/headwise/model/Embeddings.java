@@ -13,6 +13,7 @@ final class Embeddings {
     private final Tensor tokenTypeEmbeddings; // null for DistilBERT
     private final LayerNorm layerNorm;
     private final double dropout;
+    private final int padTokenId;
 
     Embeddings(ParamFactory p, String prefix, ModelConfig c) {
         wordEmbeddings = p.create(prefix + "word_embeddings.weight", Init.NORMAL_PADDED, c.vocabSize(), c.hiddenSize());
@@ -23,12 +24,16 @@ final class Embeddings {
                 : null;
         layerNorm = p.layerNorm(prefix + "LayerNorm", c.hiddenSize(), c.layerNormEps());
         dropout = c.hiddenDropout();
+        padTokenId = c.padTokenId();
     }
 
     /** ids, typeIds: (B, T) int64; typeIds may be null (all zeros). Returns (B, T, H). */
     Tensor forward(Tensor ids, Tensor typeIds, Dropout drop) {
         long t = ids.size(1);
-        Tensor x = torch.embedding(wordEmbeddings, ids)                                     // (B, T, H)
+        // As HF's padding_idx, the pad token's row gets no gradient. The gradient is sparse (the rows of the
+        // batch's tokens): dense, it would be a fresh vocabulary-sized tensor every step (94 MB for BERT's
+        // vocabulary), zeroed, filled and added to the parameter's gradient.
+        Tensor x = torch.embedding(wordEmbeddings, ids, padTokenId, false, true)           // (B, T, H)
                 .add(positionEmbeddings.narrow(0, 0, t));                                    // + (T, H)
         if (tokenTypeEmbeddings != null) {
             x = typeIds == null ? x.add(tokenTypeEmbeddings.select(0, 0))                    // + (H)

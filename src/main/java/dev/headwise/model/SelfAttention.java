@@ -43,12 +43,16 @@ final class SelfAttention {
      * softmax(q k^T / sqrt(hd) + mask) with dropout on the weights, then times v: HF's eager attention.
      * libtorch's CPU SDPA with dropout falls back to a path measured 13x slower than this at MiniLM shapes,
      * so training with attention dropout takes this route; without dropout SDPA's fused kernels win.
+     * As HF, q is scaled rather than the scores (half the elements at T = 2 hd), and the mask is added in
+     * place, so neither takes a pass over the (B, nh, Tq, T) scores forward or backward.
      */
     static Tensor explicitAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, Dropout drop, double dropout) {
-        Tensor scores = torch.matmul(q, k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(q.size(3))));  // (B, nh, Tq, T)
-        scores = scores.masked_fill(keyMask.logical_not(), new Scalar(Double.NEGATIVE_INFINITY));
+        Tensor maskBias = q.new_zeros(keyMask.sizes())                                     // q's dtype and device
+                .masked_fill_(keyMask.logical_not(), new Scalar(Double.NEGATIVE_INFINITY));  // (B, 1, 1, T)
+        Tensor scores = torch.matmul(q.mul(new Scalar(1.0 / Math.sqrt(q.size(3)))), k.transpose(-2, -1))
+                .add_(maskBias);                                                            // (B, nh, Tq, T)
         Tensor weights = drop.apply(torch.softmax(scores, -1), dropout);
-        return torch.matmul(weights, v);                                                       // (B, nh, Tq, hd)
+        return torch.matmul(weights, v);                                                   // (B, nh, Tq, hd)
     }
 
     private Tensor splitHeads(Tensor x) {
