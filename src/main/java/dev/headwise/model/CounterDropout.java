@@ -46,9 +46,11 @@ final class CounterDropout implements Dropout {
 
     /** n floats of noise: 0 where element i's 32-bit draw is below dropBelow, else kept. */
     static void fill(MemorySegment noise, long n, long seed, long dropBelow, float kept) {
-        LongStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(chunk -> {
-            // Drawn into a heap array and copied out in blocks: the launcher runs C1, which compiles array
-            // stores well and a segment's per-element accessors poorly (3x slower here).
+        LongStream chunks = LongStream.range(0, (n + CHUNK - 1) / CHUNK);
+        // On the common pool, unless libtorch is held to one thread (--threads 1): then on the caller alone.
+        (torch.get_num_threads() > 1 ? chunks.parallel() : chunks).forEach(chunk -> {
+            // Drawn into a heap array and copied out in blocks: per-element segment stores compiled by C1
+            // alone (as the launcher runs commands that only predict) were 2.5 to 3x slower.
             float[] block = new float[BLOCK];
             int keptBits = Float.floatToRawIntBits(kept);
             for (long start = chunk * CHUNK, end = Math.min(n, start + CHUNK); start < end; start += BLOCK) {
