@@ -48,6 +48,12 @@ public final class TinyModels {
         return new Tensor[]{Tensors.longs(ids, b, t), Tensors.longs(mask, b, t)};
     }
 
+    /** A training batch for the tiny models' 50-token vocabulary: {@link #batch} with {@link #targets} drawn from seed + 1. */
+    public static ModelInput input(Heads heads, long seed, int b, int t) {
+        Tensor[] x = batch(seed, b, t, 50);
+        return new ModelInput(x[0], x[1], null, targets(heads, seed + 1, b, torch.ScalarType.Float));
+    }
+
     /** Random targets of the right shape and dtype for a task. */
     public static Tensor targets(Heads heads, long seed, int b, torch.ScalarType floatType) {
         var rnd = new SplittableRandom(seed);

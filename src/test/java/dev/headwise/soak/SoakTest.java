@@ -5,7 +5,6 @@ import dev.headwise.infer.Classifier;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelFiles;
-import dev.headwise.model.ModelInput;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
 import dev.headwise.testing.ChildJvm;
@@ -14,7 +13,6 @@ import dev.headwise.train.AdamW;
 import dev.headwise.train.TrainingStep;
 import dev.headwise.weights.onnx.BundledModels;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,8 +42,7 @@ class SoakTest {
         torch.manual_seed(1);
         var heads = TinyModels.heads(Task.MULTILABEL);
         var model = TextClassifier.create(new ClassifierConfig(TinyModels.bert(), heads), TinyModels.CPU);
-        Tensor[] x = TinyModels.batch(3, 8, 16, 50);
-        var batch = new ModelInput(x[0], x[1], null, TinyModels.targets(heads, 4, 8, torch.ScalarType.Float));
+        var batch = TinyModels.input(heads, 3, 8, 16);
         var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                 new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
         long[] rss = new long[11];

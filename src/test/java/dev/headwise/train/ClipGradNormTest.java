@@ -4,7 +4,6 @@ import dev.headwise.Task;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
-import dev.headwise.model.ModelInput;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
 import org.bytedeco.javacpp.PointerScope;
@@ -34,11 +33,10 @@ class ClipGradNormTest {
         torch.manual_seed(2);
         Heads heads = TinyModels.heads(Task.MULTICLASS);
         var model = TextClassifier.create(new ClassifierConfig(TinyModels.distilbert(), heads), TinyModels.CPU);
-        Tensor[] x = TinyModels.batch(3, 4, 6, 50);
         var optimizer = new AdamW(model.parameters(), AdamW.Options.defaults(), true, AdamW.Kernel.FUSED);
         try (var scope = new PointerScope()) {
             new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE), optimizer, 0)
-                    .accumulate(new ModelInput(x[0], x[1], null, TinyModels.targets(heads, 4, 4, torch.ScalarType.Float)), 1.0);
+                    .accumulate(TinyModels.input(heads, 3, 4, 6), 1.0);
             Tensor grad = model.parameters().flatGrad();
             double before = norm(grad);
             double max = before / 4;

@@ -9,7 +9,6 @@ import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +20,7 @@ class FusedAdamWTest {
     @Test
     void fusedKernelGivesThePlainParameters() {
         Heads heads = TinyModels.heads(Task.MULTICLASS);
-        Tensor[] x = TinyModels.batch(5, 8, 12, 50);
-        var batch = new ModelInput(x[0], x[1], null, TinyModels.targets(heads, 6, 8, torch.ScalarType.Float));
+        var batch = TinyModels.input(heads, 5, 8, 12);
         float[] initial = Tensors.toFloats(model(heads).parameters().flat());
 
         TextClassifier plain = train(heads, batch, AdamW.Kernel.PLAIN);

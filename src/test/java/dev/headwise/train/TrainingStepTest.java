@@ -52,8 +52,7 @@ class TrainingStepTest {
         torch.manual_seed(2);
         Heads heads = TinyModels.heads(Task.HIERARCHICAL);
         var model = TextClassifier.create(new ClassifierConfig(TinyModels.bert(), heads), TinyModels.CPU);
-        Tensor[] x = TinyModels.batch(3, 8, 16, 50);
-        var batch = new ModelInput(x[0], x[1], null, TinyModels.targets(heads, 4, 8, torch.ScalarType.Float));
+        var batch = TinyModels.input(heads, 3, 8, 16);
         var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                 new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
         Runnable oneStep = () -> {
