@@ -34,6 +34,6 @@ final class ClassificationHead {
         Tensor first = hidden.select(1, 0);                                                 // (B, H)
         Tensor pooled = pool.forward(first);
         pooled = tanh ? torch.tanh(pooled) : torch.relu(pooled);
-        return classifier.forward(drop.apply(pooled, dropout));                   // (B, numLogits)
+        return classifier.forward(drop.apply(pooled, dropout));                             // (B, numLogits)
     }
 }

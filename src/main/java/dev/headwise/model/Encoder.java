@@ -25,7 +25,7 @@ final class Encoder {
      */
     Tensor forward(Tensor ids, Tensor mask, Tensor typeIds, Dropout drop, boolean firstTokenOnly) {
         Tensor keyMask = mask.to(torch.ScalarType.Bool).unsqueeze(1).unsqueeze(2);         // (B, 1, 1, T)
-        Tensor x = embeddings.forward(ids, typeIds, drop);                                  // (B, T, H)
+        Tensor x = embeddings.forward(ids, typeIds, drop);                                   // (B, T, H)
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forward(x, keyMask, drop, firstTokenOnly && i == blocks.size() - 1);
         }
