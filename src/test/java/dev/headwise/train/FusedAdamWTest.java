@@ -9,9 +9,12 @@ import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FusedAdamWTest {
@@ -30,6 +33,34 @@ class FusedAdamWTest {
         float[] b = Tensors.toFloats(fused.parameters().flat());
         assertTrue(maxDiff(a, initial) > 1e-3, "the steps should move the parameters");
         assertTrue(maxDiff(a, b) <= 1e-6, "max |plain - fused| = " + maxDiff(a, b));
+    }
+
+    /**
+     * The fused kernel changes the weights outside autograd's view; the step still bumps their version, so
+     * inference (whose packed weight copies follow that version) sees every step, as the autograd path does.
+     */
+    @Test
+    void inferenceSeesEveryFusedStep() {
+        Heads heads = TinyModels.heads(Task.MULTICLASS);
+        var batch = TinyModels.input(heads, 5, 8, 12);
+        TextClassifier model = model(heads);
+        var optimizer = new AdamW(model.parameters(), new AdamW.Options(0.9, 0.999, 1e-8, 0.1), true, AdamW.Kernel.FUSED);
+        var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE), optimizer, 0.5);
+        Tensor weight = model.parameters().named().get("classifier.weight");
+        for (int i = 0; i < 3; i++) {
+            try (var scope = new PointerScope()) {
+                long version = weight._version();
+                step.accumulate(batch, 1.0);
+                step.update(1e-2);
+                assertTrue(weight._version() > version, "the step bumped the weights' version");
+                float[] autograd = Tensors.toFloats(model.logits(batch.ids(), batch.mask(), null, false));
+                float[] inference;
+                try (var mode = new InferenceMode()) {
+                    inference = Tensors.toFloats(model.logits(batch.ids(), batch.mask(), null, false));
+                }
+                assertArrayEquals(autograd, inference, 1e-5f, "step " + i);
+            }
+        }
     }
 
     private static TextClassifier model(Heads heads) {
