@@ -1,0 +1,129 @@
+/*
+ * y = x W^T + b for a few rows of x, with W packed once into column panels: the product behind headwise's
+ * CPU inference at small batches (docs/performance.md, "packed weights").
+ *
+ * Why: at 64 rows a BLAS call spends about a third of its time repacking the weight it is handed, and in a
+ * whole forward every weight arrives from L3. Packing once at load and streaming panels straight into the
+ * kernel removes the copy; the panels are read front to back, which the hardware prefetcher follows.
+ *
+ * Layout: W (n, k) row-major, as PyTorch stores a Linear weight. Panel p holds columns 48p..48p+47 of W^T
+ * as k rows of 48 floats (zero beyond n), so one step of the inner loop reads 192 contiguous bytes.
+ * Threads split the panels, so each core streams its own share of the weight; rows are tiled by 8
+ * (24 accumulators in AVX-512 registers). Built for any x86-64; the kernel runs only where the CPU has
+ * AVX-512F, which the caller checks through hw_packed_linear_supported().
+ */
+#include <immintrin.h>
+#include <stdint.h>
+#include <omp.h>
+
+#define VECTORS 3              /* 16-float registers per panel row */
+#define PANEL (16 * VECTORS)   /* columns per panel */
+#define TILE 8                 /* rows per register tile */
+#define ROW_BLOCK 256          /* rows per pass over the panels, so x's block stays in L2 */
+
+#define AVX512 __attribute__((target("avx512f,fma")))
+
+int hw_packed_linear_supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+}
+
+int64_t hw_packed_linear_floats(int64_t n, int64_t k) {
+    return (n + PANEL - 1) / PANEL * PANEL * k;
+}
+
+void hw_packed_linear_pack(const float *w, int64_t n, int64_t k, float *packed) {
+    int64_t panels = (n + PANEL - 1) / PANEL;
+    for (int64_t p = 0; p < panels; p++) {
+        float *dst = packed + p * k * PANEL;
+        for (int64_t kk = 0; kk < k; kk++) {
+            for (int j = 0; j < PANEL; j++) {
+                int64_t col = p * PANEL + j;
+                dst[kk * PANEL + j] = col < n ? w[col * k + kk] : 0.0f;
+            }
+        }
+    }
+}
+
+/*
+ * rows (<= TILE) rows of y, one panel wide: bias, then the k-long dot products in k order. Meanwhile it asks
+ * for `count` cache lines from `prefetch` on into L2, spread evenly over the k steps.
+ */
+static inline __attribute__((always_inline)) AVX512 void tile(int rows, const float *x, int64_t k,
+        const float *panel, const float *bias, float *y, int64_t n, const __mmask16 *mask,
+        const char *prefetch, int64_t count) {
+    int64_t due = 0;
+    __m512 acc[TILE][VECTORS];
+    for (int v = 0; v < VECTORS; v++) {
+        __m512 b = _mm512_maskz_loadu_ps(mask[v], bias + 16 * v);
+        for (int i = 0; i < rows; i++) acc[i][v] = b;
+    }
+    for (int64_t kk = 0; kk < k; kk++) {
+        __m512 w[VECTORS];
+        for (int v = 0; v < VECTORS; v++) w[v] = _mm512_load_ps(panel + kk * PANEL + 16 * v);
+        for (due += count; due >= k; due -= k, prefetch += 64) _mm_prefetch(prefetch, _MM_HINT_T1);
+        for (int i = 0; i < rows; i++) {
+            __m512 xi = _mm512_set1_ps(x[i * k + kk]);
+            for (int v = 0; v < VECTORS; v++) acc[i][v] = _mm512_fmadd_ps(xi, w[v], acc[i][v]);
+        }
+    }
+    for (int i = 0; i < rows; i++) {
+        for (int v = 0; v < VECTORS; v++) _mm512_mask_storeu_ps(y + i * n + 16 * v, mask[v], acc[i][v]);
+    }
+}
+
+/*
+ * All m rows of y for one panel (columns col..col+47, fewer at the right edge), prefetching `next` (the
+ * thread's next panel, or NULL) evenly over the tiles: a panel streamed from L3 by the first tile alone
+ * would hold that tile to L3's bandwidth, about half the rate its products need.
+ */
+static AVX512 void panel_rows(const float *x, int64_t m, int64_t k, const float *panel, const float *bias,
+                              float *y, int64_t n, int64_t col, const float *next) {
+    __mmask16 mask[VECTORS];
+    for (int v = 0; v < VECTORS; v++) {
+        int64_t left = n - col - 16 * v;
+        mask[v] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16) ((1u << left) - 1);
+    }
+    int64_t lines = next ? k * PANEL * (int64_t) sizeof(float) / 64 : 0;
+    int64_t tiles = (m + TILE - 1) / TILE;
+    int64_t share = (lines + tiles - 1) / tiles;                /* lines each tile prefetches */
+    for (int64_t i = 0; i < m; i += TILE) {
+        const float *xi = x + i * k;
+        float *yi = y + i * n + col;
+        int64_t done = i / TILE * share;
+        int64_t count = lines - done < share ? lines - done : share;
+        const char *pf = next ? (const char *) next + done * 64 : NULL;
+        /* a constant row count per case, so each tile keeps its accumulators in registers */
+        switch (m - i < TILE ? m - i : TILE) {
+            case 8: tile(8, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+            case 7: tile(7, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+            case 6: tile(6, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+            case 5: tile(5, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+            case 4: tile(4, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+            case 3: tile(3, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+            case 2: tile(2, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+            default: tile(1, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+        }
+    }
+}
+
+/*
+ * y (m, n) = x (m, k) W^T + bias (n), all contiguous fp32; W as packed by hw_packed_linear_pack.
+ * Runs on the calling thread's OpenMP runtime (libtorch's libgomp) with up to `threads` threads.
+ */
+AVX512 void hw_packed_linear(const float *x, int64_t m, int64_t k, const float *packed, const float *bias,
+                             float *y, int64_t n, int threads) {
+    int64_t panels = (n + PANEL - 1) / PANEL;
+    #pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+        int t = omp_get_thread_num(), team = omp_get_num_threads();
+        int64_t first = panels * t / team, end = panels * (t + 1) / team;
+        for (int64_t i0 = 0; i0 < m; i0 += ROW_BLOCK) {
+            int64_t rows = m - i0 < ROW_BLOCK ? m - i0 : ROW_BLOCK;
+            for (int64_t p = first; p < end; p++) {
+                const float *next = p + 1 < end ? packed + (p + 1) * k * PANEL : NULL;
+                panel_rows(x + i0 * k, rows, k, packed + p * k * PANEL, bias, y + i0 * n, n, p * PANEL, next);
+            }
+        }
+    }
+}

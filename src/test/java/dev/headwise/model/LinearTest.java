@@ -1,0 +1,102 @@
+package dev.headwise.model;
+
+import dev.headwise.Task;
+import dev.headwise.nativ.kernels.PackedLinearKernel;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The packed kernel behind {@link Linear} against libtorch's {@code linear}: when it is taken, and what it gives. */
+class LinearTest {
+    @BeforeEach
+    void kernelPresent() {
+        assumeTrue(PackedLinearKernel.get().isPresent(), "no AVX-512F on this CPU, or the kernel library was not built");
+    }
+
+    @Test
+    void takenForFewRowsWithoutAutograd() {
+        try (var scope = new PointerScope()) {
+            Linear linear = linear(96, 40);
+            Tensor few = torch.randn(2, 64, 40);                                              // 128 rows
+            Tensor many = torch.randn(3, 43, 40);                                             // 129 rows
+            assertFalse(linear.usesPackedKernel(few), "weights require grad and grad mode is on");
+            try (var noGrad = new NoGradGuard()) {
+                assertTrue(linear.usesPackedKernel(few));
+                assertFalse(linear.usesPackedKernel(many), "more rows than the kernel is used for");
+                assertFalse(linear.usesPackedKernel(few.to(torch.ScalarType.Double)), "fp32 only");
+            }
+            try (var mode = new InferenceMode()) {
+                assertTrue(linear.usesPackedKernel(few));
+            }
+        }
+    }
+
+    @Test
+    void matchesLibtorchOnContiguousAndStridedRows() {
+        try (var scope = new PointerScope(); var mode = new InferenceMode()) {
+            Linear linear = linear(200, 384);
+            Tensor x = torch.randn(4, 16, 384);
+            assertClose(reference(linear, x), linear.forward(x));
+            Tensor firstTokens = x.narrow(1, 0, 1);                                           // (4, 1, 384), strided
+            assertTrue(linear.usesPackedKernel(firstTokens));
+            assertClose(reference(linear, firstTokens), linear.forward(firstTokens));
+        }
+    }
+
+    @Test
+    void repacksAfterTheWeightChangesInPlace() {
+        try (var scope = new PointerScope()) {
+            Linear linear = linear(50, 30);
+            Tensor x = torch.randn(5, 30);
+            try (var noGrad = new NoGradGuard()) {
+                Tensor before = linear.forward(x);
+                assertClose(reference(linear, x), before);
+                linear.weight().mul_(new Scalar(-2.0));                                        // what an optimizer step does
+                Tensor after = linear.forward(x);
+                assertClose(reference(linear, x), after);
+                assertFalse(torch.allclose(before, after), "the result changed with the weight");
+            }
+        }
+    }
+
+    @Test
+    void inferenceLogitsMatchTheAutogradPath() {
+        torch.manual_seed(3);
+        ModelConfig c = TinyModels.distilbert();
+        TextClassifier model = TextClassifier.create(new ClassifierConfig(c, TinyModels.heads(Task.MULTICLASS)), TinyModels.CPU);
+        try (var scope = new PointerScope()) {
+            Tensor[] batch = TinyModels.batch(9, 3, 12, c.vocabSize());
+            float[] libtorch = Tensors.toFloats(model.logits(batch[0], batch[1], null, false));  // grad on: libtorch
+            float[] packed;
+            try (var mode = new InferenceMode()) {
+                packed = Tensors.toFloats(model.logits(batch[0], batch[1], null, false));
+            }
+            assertArrayEquals(libtorch, packed, 1e-5f);
+        }
+    }
+
+    private static Linear linear(int out, int in) {
+        Tensor w = torch.randn(out, in).mul_(new Scalar(0.05)).requires_grad_(true);
+        Tensor b = torch.randn(out).requires_grad_(true);
+        return new Linear(w, b);
+    }
+
+    private static Tensor reference(Linear linear, Tensor x) {
+        return torch.linear(x, linear.weight(), new TensorOptional(linear.bias()));
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual) {
+        assertArrayEquals(Tensors.toFloats(expected), Tensors.toFloats(actual), 2e-5f);
+    }
+}
