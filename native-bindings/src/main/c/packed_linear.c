@@ -32,17 +32,29 @@ int64_t hw_packed_linear_floats(int64_t n, int64_t k) {
     return (n + PANEL - 1) / PANEL * PANEL * k;
 }
 
-void hw_packed_linear_pack(const float *w, int64_t n, int64_t k, float *packed) {
-    int64_t panels = (n + PANEL - 1) / PANEL;
-    for (int64_t p = 0; p < panels; p++) {
-        float *dst = packed + p * k * PANEL;
+/*
+ * Panel p, row kk is W[48p .. 48p+47][kk]: three 16-lane gathers down W's columns, one 192-byte store. The
+ * gathers walk 48 rows of W in step, which the prefetchers follow; a scalar copy ran at a third the speed.
+ */
+static AVX512 void pack_panel(const float *w, int64_t n, int64_t k, int64_t p, float *dst) {
+    int64_t width = n - p * PANEL < PANEL ? n - p * PANEL : PANEL;
+    const float *rows = w + p * PANEL * k;
+    for (int v = 0; v < VECTORS; v++) {
+        int64_t left = width - 16 * v;
+        __mmask16 mask = left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16) ((1u << left) - 1);
+        __m512i index = _mm512_mullo_epi32(_mm512_add_epi32(_mm512_set1_epi32(16 * v),
+                _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)), _mm512_set1_epi32((int) k));
         for (int64_t kk = 0; kk < k; kk++) {
-            for (int j = 0; j < PANEL; j++) {
-                int64_t col = p * PANEL + j;
-                dst[kk * PANEL + j] = col < n ? w[col * k + kk] : 0.0f;
-            }
+            __m512 col = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, rows + kk, 4);
+            _mm512_store_ps(dst + kk * PANEL + 16 * v, col);
         }
     }
+}
+
+AVX512 void hw_packed_linear_pack(const float *w, int64_t n, int64_t k, float *packed) {
+    int64_t panels = (n + PANEL - 1) / PANEL;
+    #pragma omp parallel for schedule(static)
+    for (int64_t p = 0; p < panels; p++) pack_panel(w, n, k, p, packed + p * k * PANEL);
 }
 
 /*
