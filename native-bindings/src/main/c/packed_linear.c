@@ -14,6 +14,7 @@
  */
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <omp.h>
 
 #define VECTORS 3              /* 16-float registers per panel row */
@@ -30,6 +31,15 @@ int hw_packed_linear_supported(void) {
 
 int64_t hw_packed_linear_floats(int64_t n, int64_t k) {
     return (n + PANEL - 1) / PANEL * PANEL * k;
+}
+
+/* Room for a packed (n, k) weight, 64-byte aligned and not zeroed (packing writes every float); NULL if none. */
+float *hw_packed_linear_alloc(int64_t n, int64_t k) {
+    return aligned_alloc(64, (size_t) hw_packed_linear_floats(n, k) * sizeof(float));
+}
+
+void hw_packed_linear_free(float *packed) {
+    free(packed);
 }
 
 /*

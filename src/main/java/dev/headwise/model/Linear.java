@@ -6,7 +6,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
@@ -19,11 +18,11 @@ import java.util.Optional;
  */
 final class Linear {
     /**
-     * Rows up to which the packed kernel is used. Measured against MKL through libtorch on a 2-core Xeon,
-     * MiniLM's six products cycled as in a forward: 0.6x the time at 16 rows, 0.8x to 0.9x at 64, about even
-     * at 128, 1.1x to 1.3x at 2,048 (docs/performance.md).
+     * Rows up to which the packed kernel is used. Against MKL's sgemm called as libtorch calls it, MiniLM's six
+     * products cycled as in a forward on a 2-core Xeon: 0.5x the time at 16 rows, 0.7x at 64, 0.8x at 128,
+     * 0.9x at 256, 0.95x at 512, 1.1x at 2,048 (docs/performance.md).
      */
-    static final long PACKED_MAX_ROWS = 128;
+    static final long PACKED_MAX_ROWS = 256;
     /** {@code -Dheadwise.packedLinear=false} keeps every product on libtorch (to compare, or on a suspect CPU). */
     static final boolean PACKED_ENABLED = !"false".equals(System.getProperty("headwise.packedLinear"));
     private static final Optional<PackedLinearKernel> KERNEL = PACKED_ENABLED ? PackedLinearKernel.get() : Optional.empty();
@@ -87,8 +86,7 @@ final class Linear {
         if (packed == null || packed.version() != version) {
             long n = weight.size(0);
             long k = weight.size(1);
-            MemorySegment panels = packed != null ? packed.panels()
-                    : Arena.ofAuto().allocate(kernel.packedFloats(n, k) * Float.BYTES, 64);
+            MemorySegment panels = packed != null ? packed.panels() : kernel.allocatePacked(n, k);
             Tensor w = weight.is_contiguous() ? weight : weight.contiguous();
             kernel.pack(address(w).reinterpret(n * k * Float.BYTES), n, k, panels);
             packed = new Packed(panels, version);

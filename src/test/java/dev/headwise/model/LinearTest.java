@@ -28,8 +28,8 @@ class LinearTest {
     void takenForFewRowsWithoutAutograd() {
         try (var scope = new PointerScope()) {
             Linear linear = linear(96, 40);
-            Tensor few = torch.randn(2, 64, 40);                                              // 128 rows
-            Tensor many = torch.randn(3, 43, 40);                                             // 129 rows
+            Tensor few = torch.randn(4, 64, 40);                                              // 256 rows
+            Tensor many = torch.randn(1, 257, 40);                                            // 257 rows
             assertFalse(linear.usesPackedKernel(few), "weights require grad and grad mode is on");
             try (var noGrad = new NoGradGuard()) {
                 assertTrue(linear.usesPackedKernel(few));

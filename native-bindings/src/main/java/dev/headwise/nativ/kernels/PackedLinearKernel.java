@@ -30,6 +30,8 @@ public final class PackedLinearKernel {
     private static final Optional<PackedLinearKernel> LOADED = load();
 
     private final MethodHandle floats;
+    private final MethodHandle alloc;
+    private final MethodHandle free;
     private final MethodHandle pack;
     private final MethodHandle linear;
 
@@ -37,6 +39,9 @@ public final class PackedLinearKernel {
         Linker linker = Linker.nativeLinker();
         floats = linker.downcallHandle(lib.find("hw_packed_linear_floats").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        alloc = linker.downcallHandle(lib.find("hw_packed_linear_alloc").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG));
+        free = linker.downcallHandle(lib.find("hw_packed_linear_free").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS));
         pack = linker.downcallHandle(lib.find("hw_packed_linear_pack").orElseThrow(),
                 FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
         linear = linker.downcallHandle(lib.find("hw_packed_linear").orElseThrow(),
@@ -60,7 +65,30 @@ public final class PackedLinearKernel {
         }
     }
 
-    /** Packs weight (n, k), row-major fp32, into {@code packed} ({@link #packedFloats} floats, 64-byte aligned). */
+    /**
+     * Native memory for a packed (n, k) weight: 64-byte aligned, not zeroed, freed once the segment is
+     * unreachable. (An arena's allocation zeroes first, which took longer than packing itself.)
+     */
+    public MemorySegment allocatePacked(long n, long k) {
+        MemorySegment raw;
+        try {
+            raw = (MemorySegment) alloc.invokeExact(n, k);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (raw.equals(MemorySegment.NULL)) throw new OutOfMemoryError("packed weight of " + n + " x " + k);
+        return raw.reinterpret(packedFloats(n, k) * Float.BYTES, Arena.ofAuto(), this::release);
+    }
+
+    private void release(MemorySegment packed) {
+        try {
+            free.invokeExact(packed);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Packs weight (n, k), row-major fp32, into {@code packed} ({@link #packedFloats} floats, 64-byte aligned: {@link #allocatePacked}). */
     public void pack(MemorySegment weight, long n, long k, MemorySegment packed) {
         check(weight, n * k, packed, packedFloats(n, k));
         try {

@@ -36,7 +36,9 @@ class PackedLinearKernelTest {
         float[] w = random(rnd, n * k);
         float[] b = random(rnd, n);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment packed = arena.allocate(kernel.packedFloats(n, k) * Float.BYTES, 64);
+            MemorySegment packed = kernel.allocatePacked(n, k);
+            assertEquals(0, packed.address() % 64);
+            packed.fill((byte) 0x7f);                                 // not zeroed: packing must write the padding
             kernel.pack(arena.allocateFrom(JAVA_FLOAT, w), n, k, packed);
             // y with a guard band after it: the kernel must not write past row m - 1, column n - 1
             MemorySegment y = arena.allocate((long) (m * n + 64) * Float.BYTES, 64);
