@@ -67,13 +67,56 @@ AVX512 void hw_packed_linear_pack(const float *w, int64_t n, int64_t k, float *p
     for (int64_t p = 0; p < panels; p++) pack_panel(w, n, k, p, packed + p * k * PANEL);
 }
 
+enum { ACT_NONE = 0, ACT_GELU = 1, ACT_RELU = 2 };
+
+/* e^x for x <= 0: Cephes' expf (x = n ln2 + r, a degree-6 polynomial in r, then scaled by 2^n), about 1 ulp. */
+static inline __attribute__((always_inline)) AVX512 __m512 exp_neg(__m512 x) {
+    x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    return _mm512_scalef_ps(p, n);
+}
+
 /*
- * rows (<= TILE) rows of y, one panel wide: bias, then the k-long dot products in k order. Meanwhile it asks
+ * HF's "gelu", 0.5 x (1 + erf(x / sqrt 2)), with erf as libtorch's vectorised CPU kernel computes it
+ * (Abramowitz and Stegun 7.1.26: 1 - t (p1 + p2 t + ... + p5 t^4) e^(-u^2), t = 1 / (1 + 0.3275911 u)).
+ */
+static inline __attribute__((always_inline)) AVX512 __m512 gelu(__m512 x) {
+    __m512 u = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
+    __m512 a = _mm512_abs_ps(u);
+    __m512 t = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), a, _mm512_set1_ps(1.0f)));
+    __m512 poly = _mm512_fmadd_ps(_mm512_set1_ps(1.061405429f), t, _mm512_set1_ps(-1.453152027f));
+    poly = _mm512_fmadd_ps(poly, t, _mm512_set1_ps(1.421413741f));
+    poly = _mm512_fmadd_ps(poly, t, _mm512_set1_ps(-0.284496736f));
+    poly = _mm512_fmadd_ps(poly, t, _mm512_set1_ps(0.254829592f));
+    __m512 e = exp_neg(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(u, u)));
+    __m512 erf_abs = _mm512_fnmadd_ps(_mm512_mul_ps(poly, t), e, _mm512_set1_ps(1.0f));
+    __m512 erf = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(erf_abs),
+            _mm512_and_si512(_mm512_castps_si512(u), _mm512_set1_epi32((int) 0x80000000u))));
+    return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(erf, _mm512_set1_ps(1.0f)));
+}
+
+static inline __attribute__((always_inline)) AVX512 __m512 activate(__m512 x, int act) {
+    return act == ACT_GELU ? gelu(x) : act == ACT_RELU ? _mm512_max_ps(x, _mm512_setzero_ps()) : x;
+}
+
+/*
+ * rows (<= TILE) rows of y, one panel wide: bias, then the k-long dot products in k order, then the
+ * activation (the feed-forward's, fused here to save a pass over its widest tensor). Meanwhile it asks
  * for `count` cache lines from `prefetch` on into L2, spread evenly over the k steps.
  */
 static inline __attribute__((always_inline)) AVX512 void tile(int rows, const float *x, int64_t k,
         const float *panel, const float *bias, float *y, int64_t n, const __mmask16 *mask,
-        const char *prefetch, int64_t count) {
+        const char *prefetch, int64_t count, int act) {
     int64_t due = 0;
     __m512 acc[TILE][VECTORS];
     for (int v = 0; v < VECTORS; v++) {
@@ -90,7 +133,7 @@ static inline __attribute__((always_inline)) AVX512 void tile(int rows, const fl
         }
     }
     for (int i = 0; i < rows; i++) {
-        for (int v = 0; v < VECTORS; v++) _mm512_mask_storeu_ps(y + i * n + 16 * v, mask[v], acc[i][v]);
+        for (int v = 0; v < VECTORS; v++) _mm512_mask_storeu_ps(y + i * n + 16 * v, mask[v], activate(acc[i][v], act));
     }
 }
 
@@ -100,7 +143,7 @@ static inline __attribute__((always_inline)) AVX512 void tile(int rows, const fl
  * would hold that tile to L3's bandwidth, about half the rate its products need.
  */
 static AVX512 void panel_rows(const float *x, int64_t m, int64_t k, const float *panel, const float *bias,
-                              float *y, int64_t n, int64_t col, const float *next) {
+                              float *y, int64_t n, int64_t col, const float *next, int act) {
     __mmask16 mask[VECTORS];
     for (int v = 0; v < VECTORS; v++) {
         int64_t left = n - col - 16 * v;
@@ -117,24 +160,25 @@ static AVX512 void panel_rows(const float *x, int64_t m, int64_t k, const float 
         const char *pf = next ? (const char *) next + done * 64 : NULL;
         /* a constant row count per case, so each tile keeps its accumulators in registers */
         switch (m - i < TILE ? m - i : TILE) {
-            case 8: tile(8, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
-            case 7: tile(7, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
-            case 6: tile(6, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
-            case 5: tile(5, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
-            case 4: tile(4, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
-            case 3: tile(3, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
-            case 2: tile(2, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
-            default: tile(1, xi, k, panel, bias + col, yi, n, mask, pf, count); break;
+            case 8: tile(8, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
+            case 7: tile(7, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
+            case 6: tile(6, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
+            case 5: tile(5, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
+            case 4: tile(4, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
+            case 3: tile(3, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
+            case 2: tile(2, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
+            default: tile(1, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
         }
     }
 }
 
 /*
- * y (m, n) = x (m, k) W^T + bias (n), all contiguous fp32; W as packed by hw_packed_linear_pack.
+ * y (m, n) = act(x (m, k) W^T + bias (n)), all contiguous fp32; W as packed by hw_packed_linear_pack;
+ * act 0 for none, 1 for GELU (erf), 2 for ReLU.
  * Runs on the calling thread's OpenMP runtime (libtorch's libgomp) with up to `threads` threads.
  */
 AVX512 void hw_packed_linear(const float *x, int64_t m, int64_t k, const float *packed, const float *bias,
-                             float *y, int64_t n, int threads) {
+                             float *y, int64_t n, int act, int threads) {
     int64_t panels = (n + PANEL - 1) / PANEL;
     #pragma omp parallel num_threads(threads) if (threads > 1)
     {
@@ -144,7 +188,7 @@ AVX512 void hw_packed_linear(const float *x, int64_t m, int64_t k, const float *
             int64_t rows = m - i0 < ROW_BLOCK ? m - i0 : ROW_BLOCK;
             for (int64_t p = first; p < end; p++) {
                 const float *next = p + 1 < end ? packed + (p + 1) * k * PANEL : NULL;
-                panel_rows(x + i0 * k, rows, k, packed + p * k * PANEL, bias, y + i0 * n, n, p * PANEL, next);
+                panel_rows(x + i0 * k, rows, k, packed + p * k * PANEL, bias, y + i0 * n, n, p * PANEL, next, act);
             }
         }
     }

@@ -15,6 +15,6 @@ final class FeedForward {
     }
 
     Tensor forward(Tensor x) {
-        return out.forward(activation.apply(in.forward(x)));                                 // (B, T, H)
+        return out.forward(in.forward(x, activation));                                      // (B, T, H)
     }
 }

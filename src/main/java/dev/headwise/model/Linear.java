@@ -48,8 +48,19 @@ final class Linear {
     }
 
     Tensor forward(Tensor x) {
-        return usesPackedKernel(x) ? forwardPacked(KERNEL.orElseThrow(), x)
+        return usesPackedKernel(x) ? forwardPacked(KERNEL.orElseThrow(), x, PackedLinearKernel.Activation.NONE)
                 : torch.linear(x, weight, new TensorOptional(bias));
+    }
+
+    /** act(x W^T + b); the packed kernel applies GELU and ReLU as it stores each output. */
+    Tensor forward(Tensor x, Activation act) {
+        PackedLinearKernel.Activation fused = switch (act) {
+            case GELU -> PackedLinearKernel.Activation.GELU;
+            case RELU -> PackedLinearKernel.Activation.RELU;
+            case GELU_TANH -> null;
+        };
+        return fused != null && usesPackedKernel(x) ? forwardPacked(KERNEL.orElseThrow(), x, fused)
+                : act.apply(forward(x));
     }
 
     /** True where {@link #forward} takes the packed kernel for x. */
@@ -63,14 +74,14 @@ final class Linear {
         return t.scalar_type().value == torch.ScalarType.Float.value;  // the enum the bindings return is a copy
     }
 
-    private Tensor forwardPacked(PackedLinearKernel kernel, Tensor x) {
+    private Tensor forwardPacked(PackedLinearKernel kernel, Tensor x, PackedLinearKernel.Activation act) {
         long n = weight.size(0);
         long k = weight.size(1);
         Tensor in = x.is_contiguous() ? x : x.contiguous();
         long[] shape = Tensors.shape(in);
         shape[shape.length - 1] = n;
         Tensor y = in.new_empty(shape);                                                     // (..., n)
-        kernel.linear(address(in), in.numel() / k, k, packed(kernel).panels(), address(bias), address(y), n,
+        kernel.linear(address(in), in.numel() / k, k, packed(kernel).panels(), address(bias), address(y), n, act,
                 torch.get_num_threads());
         return y;
     }

@@ -11,6 +11,8 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,6 +53,20 @@ class LinearTest {
             Tensor firstTokens = x.narrow(1, 0, 1);                                           // (4, 1, 384), strided
             assertTrue(linear.usesPackedKernel(firstTokens));
             assertClose(reference(linear, firstTokens), linear.forward(firstTokens));
+        }
+    }
+
+    /** The activations fused into the kernel's stores against libtorch's own, over pre-activations in [-15, 15]. */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void fusedActivationMatchesLibtorch(Activation act) {
+        try (var scope = new PointerScope(); var mode = new InferenceMode()) {
+            Linear linear = linear(100, 64);
+            Tensor x = torch.randn(3, 20, 64).mul_(new Scalar(6.0));                         // outputs of sd ~3
+            Tensor pre = reference(linear, x);
+            assertTrue(pre.max().item_float() > 8 && pre.min().item_float() < -8, "both tails reached");
+            Tensor expected = act.apply(pre);
+            assertClose(expected, linear.forward(x, act));
         }
     }
 

@@ -29,6 +29,14 @@ public final class PackedLinearKernel {
     private static final String RESOURCE = "/dev/headwise/nativ/kernels/linux-x86_64/libheadwise_kernels.so";
     private static final Optional<PackedLinearKernel> LOADED = load();
 
+    /** What the kernel applies to each output before storing it (the codes packed_linear.c reads). */
+    public enum Activation {
+        NONE,
+        /** Exact erf GELU, with erf as libtorch's vectorised CPU kernel computes it. */
+        GELU,
+        RELU
+    }
+
     private final MethodHandle floats;
     private final MethodHandle alloc;
     private final MethodHandle free;
@@ -45,7 +53,8 @@ public final class PackedLinearKernel {
         pack = linker.downcallHandle(lib.find("hw_packed_linear_pack").orElseThrow(),
                 FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
         linear = linker.downcallHandle(lib.find("hw_packed_linear").orElseThrow(),
-                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT,
+                        JAVA_INT));
     }
 
     /**
@@ -99,14 +108,14 @@ public final class PackedLinearKernel {
     }
 
     /**
-     * y (m, n) = x (m, k) W^T + bias (n), every array contiguous fp32 and W packed by {@link #pack}; on up to
-     * {@code threads} OpenMP threads. Addresses only, sized by the caller: the segments may be zero-length
-     * views of tensor memory.
+     * y (m, n) = act(x (m, k) W^T + bias (n)), every array contiguous fp32 and W packed by {@link #pack}; on
+     * up to {@code threads} OpenMP threads. Addresses only, sized by the caller: the segments may be
+     * zero-length views of tensor memory.
      */
     public void linear(MemorySegment x, long m, long k, MemorySegment packed, MemorySegment bias, MemorySegment y,
-                       long n, int threads) {
+                       long n, Activation act, int threads) {
         try {
-            linear.invokeExact(x, m, k, packed, bias, y, n, threads);
+            linear.invokeExact(x, m, k, packed, bias, y, n, act.ordinal(), threads);
         } catch (Throwable t) {
             throw rethrow(t);
         }
