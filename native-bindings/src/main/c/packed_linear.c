@@ -111,12 +111,13 @@ static inline __attribute__((always_inline)) AVX512 __m512 activate(__m512 x, in
 
 /*
  * rows (<= TILE) rows of y, one panel wide: bias, then the k-long dot products in k order, then the
- * activation (the feed-forward's, fused here to save a pass over its widest tensor). Meanwhile it asks
+ * activation (the feed-forward's, fused here to save a pass over its widest tensor), then the residual
+ * (a block's skip connection, NULL for none; laid out as y). Meanwhile it asks
  * for `count` cache lines from `prefetch` on into L2, spread evenly over the k steps.
  */
 static inline __attribute__((always_inline)) AVX512 void tile(int rows, const float *x, int64_t k,
         const float *panel, const float *bias, float *y, int64_t n, const __mmask16 *mask,
-        const char *prefetch, int64_t count, int act) {
+        const char *prefetch, int64_t count, int act, const float *res) {
     int64_t due = 0;
     __m512 acc[TILE][VECTORS];
     for (int v = 0; v < VECTORS; v++) {
@@ -133,7 +134,11 @@ static inline __attribute__((always_inline)) AVX512 void tile(int rows, const fl
         }
     }
     for (int i = 0; i < rows; i++) {
-        for (int v = 0; v < VECTORS; v++) _mm512_mask_storeu_ps(y + i * n + 16 * v, mask[v], activate(acc[i][v], act));
+        for (int v = 0; v < VECTORS; v++) {
+            __m512 out = activate(acc[i][v], act);
+            if (res) out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(mask[v], res + i * n + 16 * v));
+            _mm512_mask_storeu_ps(y + i * n + 16 * v, mask[v], out);
+        }
     }
 }
 
@@ -143,7 +148,7 @@ static inline __attribute__((always_inline)) AVX512 void tile(int rows, const fl
  * would hold that tile to L3's bandwidth, about half the rate its products need.
  */
 static AVX512 void panel_rows(const float *x, int64_t m, int64_t k, const float *panel, const float *bias,
-                              float *y, int64_t n, int64_t col, const float *next, int act) {
+                              float *y, int64_t n, int64_t col, const float *next, int act, const float *res) {
     __mmask16 mask[VECTORS];
     for (int v = 0; v < VECTORS; v++) {
         int64_t left = n - col - 16 * v;
@@ -155,30 +160,31 @@ static AVX512 void panel_rows(const float *x, int64_t m, int64_t k, const float 
     for (int64_t i = 0; i < m; i += TILE) {
         const float *xi = x + i * k;
         float *yi = y + i * n + col;
+        const float *ri = res ? res + i * n + col : NULL;
         int64_t done = i / TILE * share;
         int64_t count = lines - done < share ? lines - done : share;
         const char *pf = next ? (const char *) next + done * 64 : NULL;
         /* a constant row count per case, so each tile keeps its accumulators in registers */
         switch (m - i < TILE ? m - i : TILE) {
-            case 8: tile(8, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
-            case 7: tile(7, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
-            case 6: tile(6, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
-            case 5: tile(5, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
-            case 4: tile(4, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
-            case 3: tile(3, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
-            case 2: tile(2, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
-            default: tile(1, xi, k, panel, bias + col, yi, n, mask, pf, count, act); break;
+            case 8: tile(8, xi, k, panel, bias + col, yi, n, mask, pf, count, act, ri); break;
+            case 7: tile(7, xi, k, panel, bias + col, yi, n, mask, pf, count, act, ri); break;
+            case 6: tile(6, xi, k, panel, bias + col, yi, n, mask, pf, count, act, ri); break;
+            case 5: tile(5, xi, k, panel, bias + col, yi, n, mask, pf, count, act, ri); break;
+            case 4: tile(4, xi, k, panel, bias + col, yi, n, mask, pf, count, act, ri); break;
+            case 3: tile(3, xi, k, panel, bias + col, yi, n, mask, pf, count, act, ri); break;
+            case 2: tile(2, xi, k, panel, bias + col, yi, n, mask, pf, count, act, ri); break;
+            default: tile(1, xi, k, panel, bias + col, yi, n, mask, pf, count, act, ri); break;
         }
     }
 }
 
 /*
- * y (m, n) = act(x (m, k) W^T + bias (n)), all contiguous fp32; W as packed by hw_packed_linear_pack;
- * act 0 for none, 1 for GELU (erf), 2 for ReLU.
+ * y (m, n) = act(x (m, k) W^T + bias (n)) + res (m, n), all contiguous fp32; W as packed by
+ * hw_packed_linear_pack; act 0 for none, 1 for GELU (erf), 2 for ReLU; res NULL for none.
  * Runs on the calling thread's OpenMP runtime (libtorch's libgomp) with up to `threads` threads.
  */
 AVX512 void hw_packed_linear(const float *x, int64_t m, int64_t k, const float *packed, const float *bias,
-                             float *y, int64_t n, int act, int threads) {
+                             const float *res, float *y, int64_t n, int act, int threads) {
     int64_t panels = (n + PANEL - 1) / PANEL;
     #pragma omp parallel num_threads(threads) if (threads > 1)
     {
@@ -188,7 +194,8 @@ AVX512 void hw_packed_linear(const float *x, int64_t m, int64_t k, const float *
             int64_t rows = m - i0 < ROW_BLOCK ? m - i0 : ROW_BLOCK;
             for (int64_t p = first; p < end; p++) {
                 const float *next = p + 1 < end ? packed + (p + 1) * k * PANEL : NULL;
-                panel_rows(x + i0 * k, rows, k, packed + p * k * PANEL, bias, y + i0 * n, n, p * PANEL, next, act);
+                panel_rows(x + i0 * k, rows, k, packed + p * k * PANEL, bias, y + i0 * n, n, p * PANEL, next, act,
+                           res ? res + i0 * n : NULL);
             }
         }
     }

@@ -27,10 +27,8 @@ final class Block {
      */
     Tensor forward(Tensor x, Tensor keyMask, Dropout drop, boolean firstTokenOnly) {
         Tensor rows = firstTokenOnly ? x.narrow(1, 0, 1) : x;                               // (B, Tq, H)
-        Tensor a = attention.forward(rows, x, keyMask, drop);
-        if (dropoutAfterAttention) a = drop.apply(a, dropout);
-        Tensor h = attentionNorm.forward(a.add(rows));
-        Tensor f = drop.apply(ffn.forward(h), dropout);
-        return outputNorm.forward(f.add(h));                                                 // (B, Tq, H)
+        Tensor h = attentionNorm.forward(attention.forward(rows, x, keyMask, drop,
+                dropoutAfterAttention ? dropout : 0));                                       // LN(rows + attn)
+        return outputNorm.forward(ffn.forward(h, drop, dropout));                            // (B, Tq, H)
     }
 }

@@ -14,7 +14,8 @@ final class FeedForward {
         activation = c.activation();
     }
 
-    Tensor forward(Tensor x) {
-        return out.forward(in.forward(x, activation));                                      // (B, T, H)
+    /** x + dropout p on the feed-forward of x: (B, T, H). */
+    Tensor forward(Tensor x, Dropout drop, double p) {
+        return out.forward(in.forward(x, activation), x, drop, p);                          // (B, T, H)
     }
 }

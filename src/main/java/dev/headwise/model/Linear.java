@@ -29,6 +29,10 @@ final class Linear {
 
     private final Tensor weight;
     private final Tensor bias;
+    private final long outFeatures;
+    private final long inFeatures;
+    /** The weight's device and dtype never change, so whether the kernel could serve it is known up front. */
+    private final boolean kernelFits;
     private volatile Packed packed;  // written under this
 
     /** W packed, and the version of W it was packed from. */
@@ -37,6 +41,9 @@ final class Linear {
     Linear(Tensor weight, Tensor bias) {
         this.weight = weight;
         this.bias = bias;
+        this.outFeatures = weight.size(0);
+        this.inFeatures = weight.size(1);
+        this.kernelFits = KERNEL.isPresent() && weight.is_cpu() && isFloat(weight);
     }
 
     Tensor weight() {
@@ -48,7 +55,7 @@ final class Linear {
     }
 
     Tensor forward(Tensor x) {
-        return usesPackedKernel(x) ? forwardPacked(KERNEL.orElseThrow(), x, PackedLinearKernel.Activation.NONE)
+        return usesPackedKernel(x) ? forwardPacked(x, PackedLinearKernel.Activation.NONE, null)
                 : torch.linear(x, weight, new TensorOptional(bias));
     }
 
@@ -59,14 +66,26 @@ final class Linear {
             case RELU -> PackedLinearKernel.Activation.RELU;
             case GELU_TANH -> null;
         };
-        return fused != null && usesPackedKernel(x) ? forwardPacked(KERNEL.orElseThrow(), x, fused)
-                : act.apply(forward(x));
+        return fused != null && usesPackedKernel(x) ? forwardPacked(x, fused, null) : act.apply(forward(x));
+    }
+
+    /**
+     * residual + drop(x W^T + b), a block's sublayer output joining its skip connection; the packed kernel
+     * adds the residual as it stores, when there is no dropout to apply first.
+     */
+    Tensor forward(Tensor x, Tensor residual, Dropout drop, double p) {
+        boolean dropping = drop != Dropout.OFF && p > 0;
+        if (!dropping && usesPackedKernel(x) && residual.is_contiguous() && isFloat(residual)
+                && residual.numel() == x.numel() / inFeatures * outFeatures) {
+            return forwardPacked(x, PackedLinearKernel.Activation.NONE, residual);
+        }
+        Tensor y = forward(x);
+        return (dropping ? drop.apply(y, p) : y).add(residual);
     }
 
     /** True where {@link #forward} takes the packed kernel for x. */
     boolean usesPackedKernel(Tensor x) {
-        return KERNEL.isPresent() && x.numel() <= PACKED_MAX_ROWS * weight.size(1)
-                && x.is_cpu() && isFloat(x) && weight.is_cpu() && isFloat(weight)
+        return kernelFits && x.numel() <= PACKED_MAX_ROWS * inFeatures && x.is_cpu() && isFloat(x)
                 && !(GradMode.is_enabled() && (x.requires_grad() || weight.requires_grad()));
     }
 
@@ -74,14 +93,14 @@ final class Linear {
         return t.scalar_type().value == torch.ScalarType.Float.value;  // the enum the bindings return is a copy
     }
 
-    private Tensor forwardPacked(PackedLinearKernel kernel, Tensor x, PackedLinearKernel.Activation act) {
-        long n = weight.size(0);
-        long k = weight.size(1);
+    private Tensor forwardPacked(Tensor x, PackedLinearKernel.Activation act, Tensor residual) {
+        PackedLinearKernel kernel = KERNEL.orElseThrow();
         Tensor in = x.is_contiguous() ? x : x.contiguous();
         long[] shape = Tensors.shape(in);
-        shape[shape.length - 1] = n;
-        Tensor y = in.new_empty(shape);                                                     // (..., n)
-        kernel.linear(address(in), in.numel() / k, k, packed(kernel).panels(), address(bias), address(y), n, act,
+        shape[shape.length - 1] = outFeatures;
+        Tensor y = in.new_empty(shape);                                                     // (..., out)
+        kernel.linear(address(in), in.numel() / inFeatures, inFeatures, packed(kernel).panels(), address(bias),
+                residual == null ? MemorySegment.NULL : address(residual), address(y), outFeatures, act,
                 torch.get_num_threads());
         return y;
     }
@@ -95,11 +114,9 @@ final class Linear {
 
     private synchronized Packed repack(PackedLinearKernel kernel, long version) {
         if (packed == null || packed.version() != version) {
-            long n = weight.size(0);
-            long k = weight.size(1);
-            MemorySegment panels = packed != null ? packed.panels() : kernel.allocatePacked(n, k);
+            MemorySegment panels = packed != null ? packed.panels() : kernel.allocatePacked(outFeatures, inFeatures);
             Tensor w = weight.is_contiguous() ? weight : weight.contiguous();
-            kernel.pack(address(w).reinterpret(n * k * Float.BYTES), n, k, panels);
+            kernel.pack(address(w).reinterpret(outFeatures * inFeatures * Float.BYTES), outFeatures, inFeatures, panels);
             packed = new Packed(panels, version);
         }
         return packed;

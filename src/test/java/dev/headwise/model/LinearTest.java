@@ -70,6 +70,20 @@ class LinearTest {
         }
     }
 
+    /** The residual added as the kernel stores, and the unfused path for a strided residual. */
+    @Test
+    void residualJoinsTheOutput() {
+        try (var scope = new PointerScope(); var mode = new InferenceMode()) {
+            Linear linear = linear(48, 96);
+            Tensor x = torch.randn(2, 10, 96);
+            Tensor residual = torch.randn(2, 10, 48);
+            Tensor expected = reference(linear, x).add(residual);
+            assertClose(expected, linear.forward(x, residual, Dropout.OFF, 0.1));
+            Tensor strided = torch.randn(2, 10, 96).narrow(2, 0, 48);                         // not contiguous
+            assertClose(reference(linear, x).add(strided), linear.forward(x, strided, Dropout.OFF, 0));
+        }
+    }
+
     @Test
     void repacksAfterTheWeightChangesInPlace() {
         try (var scope = new PointerScope()) {

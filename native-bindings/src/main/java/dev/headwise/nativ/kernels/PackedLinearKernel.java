@@ -53,8 +53,8 @@ public final class PackedLinearKernel {
         pack = linker.downcallHandle(lib.find("hw_packed_linear_pack").orElseThrow(),
                 FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
         linear = linker.downcallHandle(lib.find("hw_packed_linear").orElseThrow(),
-                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT,
-                        JAVA_INT));
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
+                        JAVA_INT, JAVA_INT));
     }
 
     /**
@@ -108,14 +108,14 @@ public final class PackedLinearKernel {
     }
 
     /**
-     * y (m, n) = act(x (m, k) W^T + bias (n)), every array contiguous fp32 and W packed by {@link #pack}; on
-     * up to {@code threads} OpenMP threads. Addresses only, sized by the caller: the segments may be
-     * zero-length views of tensor memory.
+     * y (m, n) = act(x (m, k) W^T + bias (n)) + residual (m, n), every array contiguous fp32 and W packed by
+     * {@link #pack}; residual {@link MemorySegment#NULL} for none; on up to {@code threads} OpenMP threads.
+     * Addresses only, sized by the caller: the segments may be zero-length views of tensor memory.
      */
-    public void linear(MemorySegment x, long m, long k, MemorySegment packed, MemorySegment bias, MemorySegment y,
-                       long n, Activation act, int threads) {
+    public void linear(MemorySegment x, long m, long k, MemorySegment packed, MemorySegment bias,
+                       MemorySegment residual, MemorySegment y, long n, Activation act, int threads) {
         try {
-            linear.invokeExact(x, m, k, packed, bias, y, n, act.ordinal(), threads);
+            linear.invokeExact(x, m, k, packed, bias, residual, y, n, act.ordinal(), threads);
         } catch (Throwable t) {
             throw rethrow(t);
         }

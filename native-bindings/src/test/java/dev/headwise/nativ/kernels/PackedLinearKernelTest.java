@@ -44,8 +44,8 @@ class PackedLinearKernelTest {
             MemorySegment y = arena.allocate((long) (m * n + 64) * Float.BYTES, 64);
             y.fill((byte) 0);
             for (int i = m * n; i < m * n + 64; i++) y.setAtIndex(JAVA_FLOAT, i, GUARD);
-            kernel.linear(arena.allocateFrom(JAVA_FLOAT, x), m, k, packed, arena.allocateFrom(JAVA_FLOAT, b), y, n,
-                    PackedLinearKernel.Activation.NONE, threads);
+            kernel.linear(arena.allocateFrom(JAVA_FLOAT, x), m, k, packed, arena.allocateFrom(JAVA_FLOAT, b),
+                    MemorySegment.NULL, y, n, PackedLinearKernel.Activation.NONE, threads);
 
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -75,10 +75,10 @@ class PackedLinearKernelTest {
             MemorySegment packed = arena.allocate(kernel.packedFloats(n, k) * Float.BYTES, 64);
             kernel.pack(arena.allocateFrom(JAVA_FLOAT, random(rnd, n * k)), n, k, packed);
             MemorySegment one = arena.allocate((long) m * n * Float.BYTES, 64);
-            kernel.linear(x, m, k, packed, b, one, n, PackedLinearKernel.Activation.NONE, 1);
+            kernel.linear(x, m, k, packed, b, MemorySegment.NULL, one, n, PackedLinearKernel.Activation.NONE, 1);
             for (int threads = 2; threads <= 5; threads++) {
                 MemorySegment many = arena.allocate((long) m * n * Float.BYTES, 64);
-                kernel.linear(x, m, k, packed, b, many, n, PackedLinearKernel.Activation.NONE, threads);
+                kernel.linear(x, m, k, packed, b, MemorySegment.NULL, many, n, PackedLinearKernel.Activation.NONE, threads);
                 assertEquals(-1, one.mismatch(many), threads + " threads");  // each output is summed in one order
             }
         }
