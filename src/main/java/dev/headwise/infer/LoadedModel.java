@@ -32,7 +32,8 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
 
     /**
      * The tokenizer loads on another thread while the weights load: each takes a few hundred milliseconds,
-     * and a service's first answer waits for both.
+     * and a service's first answer waits for both. The weights' packed copies for CPU inference are made
+     * meanwhile too, rather than in the first prediction.
      */
     private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel) {
         requireDir(dir);
@@ -40,6 +41,7 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
         TextClassifier model;
         try {
             model = loadModel.get();
+            model.packForInference();
         } catch (RuntimeException e) {
             tokenizer.thenAccept(TextTokenizer::close);
             throw e;

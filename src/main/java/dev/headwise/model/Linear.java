@@ -83,6 +83,11 @@ final class Linear {
         return (dropping ? drop.apply(y, p) : y).add(residual);
     }
 
+    /** Packs W for the kernel now, if the kernel could serve it, rather than on first use. */
+    void pack() {
+        if (kernelFits) packed(KERNEL.orElseThrow());
+    }
+
     /** True where {@link #forward} takes the packed kernel for x. */
     boolean usesPackedKernel(Tensor x) {
         return kernelFits && x.numel() <= PACKED_MAX_ROWS * inFeatures && x.is_cpu() && isFloat(x)

@@ -4,6 +4,9 @@ import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A transformer encoder with a classification head: HF {@code DistilBertForSequenceClassification} or
  * {@code BertForSequenceClassification}, extended to binary, multi-label and hierarchical label sets.
@@ -16,13 +19,16 @@ public final class TextClassifier {
     private final Parameters parameters;
     private final Device device;
 
+    private final List<Linear> linears;
+
     private TextClassifier(ClassifierConfig config, Encoder encoder, ClassificationHead head, Parameters parameters,
-                           Device device) {
+                           Device device, List<Linear> linears) {
         this.config = config;
         this.encoder = encoder;
         this.head = head;
         this.parameters = parameters;
         this.device = device;
+        this.linears = List.copyOf(linears);
     }
 
     /**
@@ -44,10 +50,26 @@ public final class TextClassifier {
     /** A model with every parameter zero, for a caller that fills them in (a checkpoint loader). */
     static TextClassifier allocate(ClassifierConfig config, Device device, torch.ScalarType dtype) {
         ModelConfig c = config.model();
-        record Parts(Encoder encoder, ClassificationHead head) {}
-        var built = Parameters.build(p -> new Parts(new Encoder(p, c), new ClassificationHead(p, c, config.heads())),
-                c.architecture().basePrefix, device, dtype);
-        return new TextClassifier(config, built.model().encoder(), built.model().head(), built.parameters(), device);
+        record Parts(Encoder encoder, ClassificationHead head, List<Linear> linears) {}
+        var built = Parameters.build(p -> {
+            var linears = new ArrayList<Linear>();
+            ParamFactory recording = new ParamFactory() {
+                @Override
+                public Tensor create(String name, Init init, long... shape) {
+                    return p.create(name, init, shape);
+                }
+
+                @Override
+                public Linear linear(String name, int in, int out) {
+                    Linear l = ParamFactory.super.linear(name, in, out);
+                    linears.add(l);
+                    return l;
+                }
+            };
+            return new Parts(new Encoder(recording, c), new ClassificationHead(recording, c, config.heads()), linears);
+        }, c.architecture().basePrefix, device, dtype);
+        return new TextClassifier(config, built.model().encoder(), built.model().head(), built.parameters(), device,
+                built.model().linears());
     }
 
     /** The same network (shared parameters) described by another config with identical shape and heads. */
@@ -55,7 +77,7 @@ public final class TextClassifier {
         if (!newConfig.model().equals(config.model()) || !newConfig.heads().equals(config.heads())) {
             throw new IllegalArgumentException("withConfig may change extras only");
         }
-        return new TextClassifier(newConfig, encoder, head, parameters, device);
+        return new TextClassifier(newConfig, encoder, head, parameters, device, linears);
     }
 
     public ClassifierConfig config() {
@@ -86,6 +108,15 @@ public final class TextClassifier {
 
     private Dropout dropout(boolean train) {
         return train ? Dropout.forTraining(device) : Dropout.OFF;
+    }
+
+    /**
+     * Packs now the weight copies that CPU inference at small batches reads (fp32 on an AVX-512 CPU; nothing
+     * otherwise), which the first such forward would do. A service can call it at load, while other work
+     * waits on I/O. Weights changed later are packed again on their next use.
+     */
+    public void packForInference() {
+        linears.forEach(Linear::pack);
     }
 
     /** True for the parameters of the shared encoder (embeddings, blocks, BERT pooler). */

@@ -113,6 +113,10 @@ class LinearTest {
                 packed = Tensors.toFloats(model.logits(batch[0], batch[1], null, false));
             }
             assertArrayEquals(libtorch, packed, 1e-5f);
+            model.packForInference();                                                          // ahead of use: the same
+            try (var mode = new InferenceMode()) {
+                assertArrayEquals(packed, Tensors.toFloats(model.logits(batch[0], batch[1], null, false)));
+            }
         }
     }
 
