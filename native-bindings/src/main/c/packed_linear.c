@@ -1,10 +1,10 @@
 /*
- * y = x W^T + b for a few rows of x, with W packed once into column panels: the product behind headwise's
- * CPU inference at small batches (docs/performance.md, "packed weights").
+ * y = act(x W^T + b) + residual for a few rows of x, with W packed once into column panels: the product
+ * behind headwise's CPU inference at small batches (docs/performance.md, "2026-12-03").
  *
  * Why: at 64 rows a BLAS call spends about a third of its time repacking the weight it is handed, and in a
- * whole forward every weight arrives from L3. Packing once at load and streaming panels straight into the
- * kernel removes the copy; the panels are read front to back, which the hardware prefetcher follows.
+ * whole forward every weight arrives from L3. Packing once and streaming panels straight into the kernel
+ * removes the copy; each thread prefetches its next panel while it computes the current one.
  *
  * Layout: W (n, k) row-major, as PyTorch stores a Linear weight. Panel p holds columns 48p..48p+47 of W^T
  * as k rows of 48 floats (zero beyond n), so one step of the inner loop reads 192 contiguous bytes.

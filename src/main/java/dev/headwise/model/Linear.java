@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * y = x W^T + b, with W stored (out, in) as in PyTorch checkpoints.
  * <p>
- * Through libtorch's {@code linear}, except for a few rows on CPU without autograd (batch-1 inference), which
- * go to {@link PackedLinearKernel} with a copy of W packed on first use and repacked after W changes.
- * Changing W while another thread runs a forward through it is a data race either way.
+ * Through libtorch's {@code linear}, except for a few rows on CPU without autograd (small-batch inference),
+ * which go to {@link PackedLinearKernel} with a copy of W packed on first use (or by {@link #pack}) and
+ * packed again after W changes. Changing W while another thread runs a forward through it is a data race
+ * either way.
  */
 final class Linear {
     /**
@@ -24,8 +25,8 @@ final class Linear {
      */
     static final long PACKED_MAX_ROWS = 256;
     /** {@code -Dheadwise.packedLinear=false} keeps every product on libtorch (to compare, or on a suspect CPU). */
-    static final boolean PACKED_ENABLED = !"false".equals(System.getProperty("headwise.packedLinear"));
-    private static final Optional<PackedLinearKernel> KERNEL = PACKED_ENABLED ? PackedLinearKernel.get() : Optional.empty();
+    private static final Optional<PackedLinearKernel> KERNEL =
+            "false".equals(System.getProperty("headwise.packedLinear")) ? Optional.empty() : PackedLinearKernel.get();
 
     private final Tensor weight;
     private final Tensor bias;
