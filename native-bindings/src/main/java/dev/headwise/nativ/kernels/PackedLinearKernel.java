@@ -21,9 +21,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * {@code y = x W^T + b} on fp32 rows with W packed once into 48-column panels: headwise's own AVX-512 kernel
- * ({@code native-bindings/src/main/c/packed_linear.c}), built into the jar and called through FFM. Its
- * threads come from libtorch's libgomp, so products and libtorch's own ops share one pool of threads.
+ * {@code y = act(x W^T + b) + residual} on fp32 rows with W packed once into 48-column panels: headwise's
+ * own AVX-512 kernel ({@code native-bindings/src/main/c/packed_linear.c}), built into the jar and called
+ * through FFM. Its threads come from libtorch's libgomp, so products and libtorch's own ops share one pool.
  */
 public final class PackedLinearKernel {
     private static final String RESOURCE = "/dev/headwise/nativ/kernels/linux-x86_64/libheadwise_kernels.so";
