@@ -63,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         set.unknownLabels());
             }
             if (set.size() == 0) throw new HeadwiseException(data + " has no rows with known labels to evaluate.");
-            var corpus = TokenizedCorpus.build(set.texts(), m.tokenizer(), Truncation.of(extras, 128));
+            var corpus = TokenizedCorpus.build(set.texts(), m.tokenizer(), Truncation.of(extras, m.maxLength()));
             Thresholds thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
             var result = Evaluator.evaluate(m.model(), new Loss(m.model().config().heads(), Loss.LossOptions.NONE),
                     new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),

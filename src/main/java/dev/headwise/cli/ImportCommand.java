@@ -7,6 +7,7 @@ import dev.headwise.model.Architecture;
 import dev.headwise.model.ModelConfig;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.tokenize.HfTokenizer;
+import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.weights.TensorData;
 import dev.headwise.weights.onnx.BertOnnxImporter;
 import dev.headwise.weights.onnx.BertShape;
@@ -75,7 +76,7 @@ final class ImportCommand implements Callable<Integer> {
     /** What an import wrote: the encoder's config and how many tensors. */
     record Imported(ModelConfig config, int tensors) {}
 
-    /** Imports a model shipped on the classpath into {@code out} (config.json, model.safetensors, tokenizer.json). */
+    /** Imports a model shipped on the classpath into {@code out} (config.json, model.safetensors, tokenizer files). */
     static Imported importBundled(BundledModel model, Path out, boolean overwrite) throws IOException {
         byte[] tokenizerJson;
         try (var in = model.openTokenizer()) {
@@ -96,7 +97,7 @@ final class ImportCommand implements Callable<Integer> {
                 .map(t -> TensorData.ofFloats(t.name(), t.shape(), t.values())).toList();
         AtomicFiles.replaceDirectory(out, overwrite, dir -> {
             ModelFiles.saveEncoder(config, tensors, dir);
-            Files.write(dir.resolve("tokenizer.json"), tokenizerJson);
+            TokenizerFiles.of(tokenizerJson, "tokenizer.json").writeTo(dir, config.maxPositions());
         });
         return new Imported(config, tensors.size());
     }

@@ -27,7 +27,8 @@ import java.util.List;
  */
 final class ImportedModelCache {
     static final String MANIFEST = "headwise-cache.json";
-    private static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json");
+    private static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
+            "tokenizer_config.json");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ImportedModelCache() {}

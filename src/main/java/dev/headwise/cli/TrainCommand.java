@@ -22,7 +22,7 @@ import dev.headwise.model.Loss;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.TextTokenizer;
-import dev.headwise.tokenize.Tokenizers;
+import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.tokenize.Truncation;
 import dev.headwise.train.AdamW;
 import dev.headwise.train.Curves;
@@ -155,23 +155,24 @@ final class TrainCommand implements Callable<Integer> {
         int[] evalRows = evalData != null ? rowsOf(evalSet) : split.eval();
         report(console, all, split, evalSet, evalRows);
 
-        Path tokenizerSource = tokenizerSource();
+        TokenizerFiles tokenizerFiles = TokenizerFiles.read(tokenizerSource());
         Heads heads = new Heads(space.task(), space.levels().stream()
                 .map(l -> new Heads.Level(l.name(), l.labels())).toList());
         TextClassifier net = buildModel(heads, device, console);
-        try (TextTokenizer tok = Tokenizers.load(tokenizerSource, true)) {
+        try (TextTokenizer tok = tokenizerFiles.load()) {
             if (tok.vocabSize() > net.config().model().vocabSize()) {
                 throw new HeadwiseException("the tokenizer has " + tok.vocabSize() + " tokens but the model's vocabulary only "
                         + net.config().model().vocabSize() + ".");
             }
-            var truncation = requested.withMaxLength(Math.min(maxLength, net.config().model().maxPositions()));
+            var truncation = requested.withMaxLength(Math.min(Math.min(maxLength, net.config().model().maxPositions()),
+                    tok.modelMaxLength()));
             TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, truncation);
             TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, truncation);
             var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
             var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels,
                     common.precision());
-            var trainer = new Trainer(net, loss, options(), out.resolve("checkpoints"), tokenizerJson(tokenizerSource),
-                    evalOptions);
+            var trainer = new Trainer(net, loss, options(), out.resolve("checkpoints"), tokenizerFiles,
+                    truncation.maxLength(), evalOptions);
             Path from = resume ? trainer.resumable().orElseThrow(() ->
                     new HeadwiseException("--resume: no checkpoint in " + out.resolve("checkpoints") + ".")) : null;
             var stop = new AtomicBoolean();
@@ -201,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
             ModelFiles.save(finalModel, out);
-            Files.write(out.resolve("tokenizer.json"), Files.readAllBytes(tokenizerJson(tokenizerSource)));
+            tokenizerFiles.writeTo(out, truncation.maxLength());
             if (result != null) {
                 AtomicFiles.write(out.resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
                 console.println(result.text());
@@ -276,12 +277,6 @@ final class TrainCommand implements Callable<Integer> {
     private Path tokenizerSource() {
         if (tokenizer != null) return Files.isDirectory(tokenizer) ? tokenizer : tokenizer.toAbsolutePath().getParent();
         return Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
-    }
-
-    private static Path tokenizerJson(Path dir) {
-        Path json = dir.resolve("tokenizer.json");
-        if (!Files.exists(json)) throw new HeadwiseException("no tokenizer.json in " + dir + "; pass --tokenizer FILE.");
-        return json;
     }
 
     private static void report(PrintWriter console, LabeledDataset all, DataSplit split, LabeledDataset evalSet, int[] evalRows) {

@@ -45,7 +45,7 @@ public final class Classifier implements AutoCloseable {
         var config = loaded.model().config();
         this.heads = config.heads();
         var extras = config.extras();
-        this.truncation = Truncation.of(extras, Math.min(512, config.model().maxPositions()));
+        this.truncation = Truncation.of(extras, Math.min(512, loaded.maxLength()));
         this.thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class)
                 : Thresholds.half();
         boolean consistent = extras.path("consistent_decoding").asBoolean(true);

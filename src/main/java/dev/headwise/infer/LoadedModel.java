@@ -37,7 +37,7 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
      */
     private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel) {
         requireDir(dir);
-        var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir, true), LOADER);
+        var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir), LOADER);
         TextClassifier model;
         try {
             model = loadModel.get();
@@ -53,9 +53,9 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
         }
     }
 
-    /** Longest input the model accepts. */
+    /** Longest input the model accepts: its positions, or less where tokenizer_config.json's model_max_length says so. */
     public int maxLength() {
-        return model.config().model().maxPositions();
+        return Math.min(model.config().model().maxPositions(), tokenizer.modelMaxLength());
     }
 
     private static void requireDir(Path dir) {

@@ -42,14 +42,16 @@ public final class HfTokenizer implements TextTokenizer {
     private final String source;
     private final int padId;
     private final int vocabSize;
+    private final int modelMaxLength;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, String source, int padId, int vocabSize) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, String source, int padId, int vocabSize, int modelMaxLength) {
         this.tokenizer = tokenizer;
         this.source = source;
         this.padId = padId;
         this.vocabSize = vocabSize;
+        this.modelMaxLength = modelMaxLength;
     }
 
     /** Loads a {@code tokenizer.json} file. */
@@ -67,6 +69,11 @@ public final class HfTokenizer implements TextTokenizer {
      * @param source names the file in error messages
      */
     public static HfTokenizer fromJson(byte[] json, String source) {
+        return fromJson(json, source, 0);
+    }
+
+    /** As {@link #fromJson(byte[], String)}, for a model whose tokenizer_config.json gives {@code model_max_length} (0: none). */
+    static HfTokenizer fromJson(byte[] json, String source, int modelMaxLength) {
         var facts = TokenizerJsonFacts.read(json, source);
         HuggingFaceTokenizer tokenizer;
         try {
@@ -75,7 +82,7 @@ public final class HfTokenizer implements TextTokenizer {
             throw new HeadwiseException("The tokenizer file " + source + " cannot be loaded by the HF tokenizers library: "
                     + e.getMessage() + ".", e);
         }
-        return new HfTokenizer(tokenizer, source, facts.padId(), facts.vocabSize());
+        return new HfTokenizer(tokenizer, source, facts.padId(), facts.vocabSize(), modelMaxLength);
     }
 
     @Override
@@ -107,6 +114,11 @@ public final class HfTokenizer implements TextTokenizer {
     @Override
     public int vocabSize() {
         return vocabSize;
+    }
+
+    @Override
+    public int modelMaxLength() {
+        return modelMaxLength > 0 ? modelMaxLength : Integer.MAX_VALUE;
     }
 
     @Override

@@ -35,6 +35,11 @@ public interface TextTokenizer extends AutoCloseable {
     /** One more than the largest id this tokenizer can produce. */
     int vocabSize();
 
+    /** The longest input, in tokens, the model's tokenizer_config.json allows ({@code model_max_length}); MAX_VALUE if unknown. */
+    default int modelMaxLength() {
+        return Integer.MAX_VALUE;
+    }
+
     /** The text of these ids, special tokens left out. */
     String decode(int[] ids);
 

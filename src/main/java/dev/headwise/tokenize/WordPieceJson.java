@@ -27,7 +27,7 @@ final class WordPieceJson {
     private WordPieceJson() {
     }
 
-    static byte[] fromVocabFile(Path vocabTxt, boolean lowerCase) {
+    static byte[] fromVocabFile(Path vocabTxt, BertNormalization normalization) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(vocabTxt))).toString();
@@ -36,11 +36,11 @@ final class WordPieceJson {
         } catch (IOException e) {
             throw new HeadwiseException("Cannot read the vocabulary file " + vocabTxt + ": " + e.getMessage() + ".", e);
         }
-        return fromVocab(text, lowerCase, vocabTxt.toString());
+        return fromVocab(text, normalization, vocabTxt.toString());
     }
 
     /** One token per line, its id the line number; like the Rust reader, trailing whitespace is dropped and a later duplicate wins. */
-    static byte[] fromVocab(String vocabText, boolean lowerCase, String source) {
+    static byte[] fromVocab(String vocabText, BertNormalization normalization, String source) {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         String[] lines = vocabText.split("\n", -1);
         int count = vocabText.endsWith("\n") ? lines.length - 1 : lines.length;
@@ -65,7 +65,10 @@ final class WordPieceJson {
             }
         }
         root.putObject("normalizer").put("type", "BertNormalizer").put("clean_text", true)
-                .put("handle_chinese_chars", true).putNull("strip_accents").put("lowercase", lowerCase);
+                .put("handle_chinese_chars", normalization.chineseChars()).put("lowercase", normalization.lowercase());
+        ObjectNode normalizer = (ObjectNode) root.get("normalizer");
+        if (normalization.stripAccents() == null) normalizer.putNull("strip_accents");
+        else normalizer.put("strip_accents", normalization.stripAccents());
         root.putObject("pre_tokenizer").put("type", "BertPreTokenizer");
         ObjectNode post = root.putObject("post_processor").put("type", "TemplateProcessing");
         ArrayNode single = post.putArray("single");

@@ -7,6 +7,7 @@ import dev.headwise.io.AtomicFiles;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.weights.SafeTensors;
 import dev.headwise.weights.TensorData;
 import org.bytedeco.javacpp.PointerScope;
@@ -33,11 +34,13 @@ final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
-    private final Path tokenizerJson;
+    private final TokenizerFiles tokenizer;
+    private final int maxLength;
 
-    Checkpoints(Path root, Path tokenizerJson) {
+    Checkpoints(Path root, TokenizerFiles tokenizer, int maxLength) {
         this.root = root;
-        this.tokenizerJson = tokenizerJson;
+        this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
     }
 
     Path dir(long step) {
@@ -49,7 +52,7 @@ final class Checkpoints {
         try {
             AtomicFiles.replaceDirectory(target, true, tmp -> {
                 ModelFiles.save(model, tmp);
-                if (tokenizerJson != null) Files.copy(tokenizerJson, tmp.resolve("tokenizer.json"));
+                if (tokenizer != null) tokenizer.writeTo(tmp, maxLength);
                 try (var arena = Arena.ofConfined(); var scope = new PointerScope()) {
                     List<TensorData> tensors = List.of(
                             Tensors.toData("exp_avg", optimizer.expAvg(), arena),

@@ -8,6 +8,7 @@ import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.model.Loss;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.tokenize.TokenizerFiles;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -51,14 +52,15 @@ public final class Trainer {
 
     /**
      * @param checkpointDir where checkpoints go ({@code <out>/checkpoints})
-     * @param tokenizerJson copied into each checkpoint so any checkpoint is a usable model directory
+     * @param tokenizer     written into each checkpoint, with {@code maxLength}, so any checkpoint is a usable
+     *                      model directory; may be null
      */
-    public Trainer(TextClassifier model, Loss loss, TrainOptions options, Path checkpointDir, Path tokenizerJson,
-                   Evaluator.Options evalOptions) {
+    public Trainer(TextClassifier model, Loss loss, TrainOptions options, Path checkpointDir, TokenizerFiles tokenizer,
+                   int maxLength, Evaluator.Options evalOptions) {
         this.model = model;
         this.loss = loss;
         this.options = options;
-        this.checkpoints = new Checkpoints(checkpointDir, tokenizerJson);
+        this.checkpoints = new Checkpoints(checkpointDir, tokenizer, maxLength);
         this.evalOptions = evalOptions;
     }
 

@@ -118,18 +118,18 @@ class HfTokenizerTest {
 
     @Test
     void malformedOrMissingFilesFailClearly(@TempDir Path dir) throws IOException {
-        HeadwiseException none = assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir, true));
+        HeadwiseException none = assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir));
         assertTrue(none.getMessage().contains("neither"), none.getMessage());
 
         Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"WordPiece\"");
-        HeadwiseException truncated = assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir, true));
+        HeadwiseException truncated = assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir));
         assertTrue(truncated.getMessage().contains("tokenizer.json"), truncated.getMessage());
 
         Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"NoSuchModel\"}}");
-        assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir, true));
+        assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir));
 
         Files.writeString(dir.resolve("tokenizer.json"), "[1, 2]");
-        assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir, true));
+        assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir));
     }
 
     private static int id(String token) {

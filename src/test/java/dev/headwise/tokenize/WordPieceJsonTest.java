@@ -32,7 +32,7 @@ class WordPieceJsonTest {
     @Test
     void tinyVocabularyGivesTheHandComputedIds(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("vocab.txt"), TINY_VOCAB);
-        try (TextTokenizer lower = Tokenizers.load(dir, true)) {
+        try (TextTokenizer lower = Tokenizers.load(dir)) {
             // hello , world ! -> world is in the vocab whole
             assertArrayEquals(new int[] {2, 5, 10, 6, 9, 3}, lower.encode("Hello, WÖRLD!", 16).ids());
             // "hellos" -> hello ##s ; "worldx" has no piece for "x" -> [UNK]
@@ -40,7 +40,8 @@ class WordPieceJsonTest {
             assertEquals(0, lower.padId());
             assertEquals(TINY_VOCAB.size(), lower.vocabSize());
         }
-        try (TextTokenizer cased = Tokenizers.load(dir, false)) {
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": false}");
+        try (TextTokenizer cased = Tokenizers.load(dir)) {
             assertArrayEquals(new int[] {2, 12, 1, 3}, cased.encode("Hello WORLD", 16).ids());
         }
     }
@@ -67,18 +68,18 @@ class WordPieceJsonTest {
     @Test
     void vocabularyWithoutUnknownTokenIsRejected(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("vocab.txt"), List.of("[CLS]", "[SEP]", "hello"));
-        HeadwiseException e = assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir, true));
+        HeadwiseException e = assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir));
         assertTrue(e.getMessage().contains("[UNK]") && e.getMessage().contains("vocab.txt"), e.getMessage());
     }
 
     @Test
     void vocabularyThatIsNotUtf8IsRejected(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("vocab.txt"), new byte[] {'[', 'U', 'N', 'K', ']', '\n', (byte) 0xFF, (byte) 0xFE});
-        assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir, true));
+        assertThrows(HeadwiseException.class, () -> Tokenizers.load(dir));
     }
 
     private static void assertSameIds(Path vocabDir, Path jsonDir) {
-        try (TextTokenizer fromVocab = Tokenizers.load(vocabDir, true); TextTokenizer fromJson = Tokenizers.load(jsonDir, true)) {
+        try (TextTokenizer fromVocab = Tokenizers.load(vocabDir); TextTokenizer fromJson = Tokenizers.load(jsonDir)) {
             for (String s : SENTENCES) {
                 assertEquals(fromJson.encode(s, 64), fromVocab.encode(s, 64), s);
             }
