@@ -3,6 +3,7 @@ package dev.headwise.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.headwise.HeadwiseException;
+import dev.headwise.Task;
 import dev.headwise.data.DatasetReader;
 import dev.headwise.data.LabelSpace;
 import dev.headwise.data.LabeledDataset;
@@ -10,6 +11,8 @@ import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.infer.LoadedModel;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.metrics.Thresholds;
+import dev.headwise.model.ConfigJson;
+import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
 import dev.headwise.tokenize.Truncation;
 import dev.headwise.train.Evaluator;
@@ -49,15 +52,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (var m = LoadedModel.classifier(model, common.setUp())) {
+        boolean trained = ConfigJson.read(model.resolve("config.json")).extras().has("label_space");
+        try (var m = LoadedModel.classifier(model, common.setUp(), trained ? null : hfTask())) {
             var extras = m.model().config().extras();
-            if (!extras.has("label_space")) {
-                throw new HeadwiseException(model + " was not trained by headwise: its label columns are unknown; "
-                        + "evaluate needs a model from `headwise train`.");
-            }
             columns.defaultsFrom(extras.get("data"));
-            LabelSpace space = LabelSpace.fromConfig(JSON.convertValue(extras.get("label_space"), Map.class));
+            LabelSpace space = trained ? LabelSpace.fromConfig(JSON.convertValue(extras.get("label_space"), Map.class))
+                    : labelsOf(m.model().config().heads());
             LabeledDataset set = DatasetReader.read(data, columns.spec(), space);
+            if (!trained && set.unknownLabelRows() > 0) {
+                throw new HeadwiseException(data + " has labels the model does not name: " + set.unknownLabels().keySet()
+                        + "; the model's labels (id2label): " + m.model().config().heads().logitNames() + ".");
+            }
             if (set.unknownLabelRows() > 0) {
                 out.printf("%d rows with labels never seen in training were left out: %s%n", set.unknownLabelRows(),
                         set.unknownLabels());
@@ -67,11 +72,25 @@ final class EvaluateCommand implements Callable<Integer> {
             Thresholds thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
             var result = Evaluator.evaluate(m.model(), new Loss(m.model().config().heads(), Loss.LossOptions.NONE),
                     new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),
-                    new Evaluator.Options(batchSize, thresholds, extras.path("consistent_decoding").asBoolean(true)));
+                    new Evaluator.Options(batchSize, thresholds, trained && extras.path("consistent_decoding").asBoolean(true)));
             out.printf("%d examples%n%s%n", set.size(), result.text());
             if (json != null) AtomicFiles.write(json, JSON.writeValueAsBytes(result.metrics()));
         }
         out.flush();
         return 0;
+    }
+
+    /** A model headwise did not train: its labels come from id2label, the task and label columns from the user. */
+    private Task hfTask() {
+        if (columns.task == null || columns.labelColumn == null && columns.labelColumns == null) {
+            throw new HeadwiseException(model + " was not trained by headwise, so its label columns are unknown: give --task and"
+                    + " --label-column or --label-columns.");
+        }
+        return columns.task();
+    }
+
+    private static LabelSpace labelsOf(Heads heads) {
+        return LabelSpace.ofModel(heads.task(), heads.levels().stream()
+                .map(l -> new LabelSpace.Level(l.name(), l.labels())).toList());
     }
 }

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 @Command(name = "headwise", mixinStandardHelpOptions = true, versionProvider = InfoCommand.Version.class,
         description = "Fine-tune and serve DistilBERT/BERT text classifiers on libtorch.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                EncodeCommand.class, ImportCommand.class, InfoCommand.class, DatasetCommand.class, BenchCommand.class,
+                EncodeCommand.class, ExportCommand.class, ImportCommand.class, InfoCommand.class, DatasetCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class, AotTrainingRunCommand.class})
 public final class Main {
 

@@ -271,7 +271,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         var pre = ModelFiles.fromPretrained(model, heads, device);
         console.println("initialised from " + model + "; new parameters: " + String.join(", ", pre.newlyInitialized()));
+        reportHeadRows(console, pre);
         return pre.model();
+    }
+
+    /** What became of a classifier checkpoint's head rows, matched to the data's labels by name. */
+    private static void reportHeadRows(PrintWriter console, ModelFiles.Pretrained pre) {
+        if (pre.reordered()) console.println("classifier rows taken from the checkpoint by label name, in a new order");
+        if (!pre.newLabels().isEmpty()) {
+            console.println("labels new to the checkpoint (fresh classifier rows): " + String.join(", ", pre.newLabels()));
+        }
+        if (!pre.droppedLabels().isEmpty()) {
+            console.println("labels of the checkpoint not in the data (rows dropped): " + String.join(", ", pre.droppedLabels()));
+        }
     }
 
     private Path tokenizerSource() {

@@ -127,6 +127,16 @@ public final class LabelSpace {
         return new LabelSpace(Task.HIERARCHICAL, levels, links);
     }
 
+    /**
+     * The labels of a model headwise did not train, in the model's own order ({@code id2label}); a hierarchical
+     * one has no parent-to-children links.
+     */
+    public static LabelSpace ofModel(Task task, List<Level> levels) {
+        List<Map<String, List<String>>> links = new ArrayList<>();
+        for (int l = 1; l < levels.size(); l++) links.add(Map.of());
+        return new LabelSpace(task, levels, links);
+    }
+
     /** Numeric order if every label is an integer, else lexicographic. */
     static List<String> sortLabels(Collection<String> labels) {
         Set<String> distinct = new TreeSet<>(labels);

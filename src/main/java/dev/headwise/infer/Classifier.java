@@ -59,7 +59,12 @@ public final class Classifier implements AutoCloseable {
     }
 
     public static Classifier load(Path dir, Device device) {
-        return new Classifier(LoadedModel.classifier(dir, device));
+        return load(dir, device, null);
+    }
+
+    /** As {@link #load(Path, Device)}, its heads read as a {@code task} model (e.g. an HF two-label model as binary). */
+    public static Classifier load(Path dir, Device device, Task task) {
+        return new Classifier(LoadedModel.classifier(dir, device, task));
     }
 
     public Heads heads() {

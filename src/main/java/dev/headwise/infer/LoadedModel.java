@@ -1,6 +1,7 @@
 package dev.headwise.infer;
 
 import dev.headwise.HeadwiseException;
+import dev.headwise.Task;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
@@ -21,7 +22,12 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
 
     /** A trained classifier: config.json, weights with every head parameter, tokenizer. */
     public static LoadedModel classifier(Path dir, Device device) {
-        return open(dir, () -> ModelFiles.load(dir, device));
+        return classifier(dir, device, null);
+    }
+
+    /** As {@link #classifier(Path, Device)}, its heads read as a {@code task} model (null: as its config says). */
+    public static LoadedModel classifier(Path dir, Device device, Task task) {
+        return open(dir, () -> ModelFiles.load(dir, device, task));
     }
 
     /** Any encoder directory (an imported or pretrained encoder, or a classifier); heads may be fresh. */

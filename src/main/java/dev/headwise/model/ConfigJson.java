@@ -36,6 +36,12 @@ public final class ConfigJson {
      */
     static final int MAX_LABELS = 1 << 20;
 
+    /**
+     * Marks a binary model saved as two logits (rows [0, w], bias [0, b]): headwise reads it back as one logit
+     * w.x + b, the difference of the two.
+     */
+    static final String BINARY_FORM_KEY = "binary_logits", BINARY_FORM = "softmax_pair";
+
     private ConfigJson() {}
 
     public static ClassifierConfig read(Path file) {
@@ -124,7 +130,7 @@ public final class ConfigJson {
         if (hw == null) return null;
         if (!(hw instanceof ObjectNode o)) throw new HeadwiseException("'headwise' must be an object.");
         ObjectNode copy = o.deepCopy();
-        copy.remove(List.of("task", "levels"));
+        copy.remove(List.of("task", "levels", BINARY_FORM_KEY));
         return copy;
     }
 
@@ -156,22 +162,23 @@ public final class ConfigJson {
         ObjectNode hw = cfg.extras();
         hw.put("task", cfg.heads().task().id());
         ArrayNode levels = hw.putArray("levels");
-        for (Heads.Level l : cfg.heads().levels()) {
+        for (int i = 0; i < cfg.heads().levels().size(); i++) {
+            Heads.Level l = cfg.heads().levels().get(i);
             ObjectNode ln = levels.addObject().put("name", l.name());
             l.labels().forEach(ln.putArray("labels")::add);
+            // Where the level's logits lie in HF's flat output, [start, end).
+            int start = cfg.heads().offset(i);
+            ln.putArray("logits").add(start).add(start + l.size());
         }
+        if (cfg.heads().task() == Task.BINARY) hw.put(BINARY_FORM_KEY, BINARY_FORM);
+        else hw.remove(BINARY_FORM_KEY);
         j.set("headwise", hw);
         return j;
     }
 
-    /** HF's view of the heads: one flat list of output names, one per logit. */
+    /** HF's view of the heads: one flat list of output names, one per logit in the file (two for binary). */
     private static void writeLabels(ObjectNode j, Heads heads) {
-        List<String> names = new ArrayList<>();
-        switch (heads.task()) {
-            case BINARY -> names.add(heads.levels().getFirst().labels().get(1));
-            case HIERARCHICAL -> heads.levels().forEach(l -> l.labels().forEach(s -> names.add(l.name() + ":" + s)));
-            default -> names.addAll(heads.levels().getFirst().labels());
-        }
+        List<String> names = heads.logitNames();
         Map<String, Integer> label2id = new TreeMap<>();
         ObjectNode id2label = j.putObject("id2label");
         for (int i = 0; i < names.size(); i++) {
@@ -181,9 +188,10 @@ public final class ConfigJson {
         j.set("label2id", MAPPER.valueToTree(label2id));
         j.put("num_labels", names.size());
         switch (heads.task()) {
-            case MULTICLASS -> j.put("problem_type", "single_label_classification");
+            // Binary is saved as two logits, which HF fine-tunes with cross-entropy.
+            case MULTICLASS, BINARY -> j.put("problem_type", "single_label_classification");
             case MULTILABEL -> j.put("problem_type", "multi_label_classification");
-            // HF has no problem type for one-logit binary or per-level softmax; it must not guess one.
+            // HF has no problem type for per-level softmax; it must not guess one (`headwise export --level`).
             default -> j.remove("problem_type");
         }
     }

@@ -55,6 +55,52 @@ public record Heads(Task task, List<Level> levels) {
         return new Heads(task, List.of(new Level("labels", labels)));
     }
 
+    /**
+     * The same logits read as a {@code task} model: a two-label level as binary (its softmax is the sigmoid of
+     * the logits' difference), one level as multiclass or multilabel, and {@code level:label} names, level by
+     * level, as hierarchical heads.
+     */
+    public Heads as(Task target) {
+        if (target == task) return this;
+        List<String> names = logitNames();
+        return switch (target) {
+            case BINARY -> {
+                if (names.size() != 2) throw cannotRead(target, names);
+                yield single(target, names);
+            }
+            case MULTICLASS, MULTILABEL -> task == Task.BINARY ? single(target, names)
+                    : new Heads(target, List.of(new Level(levels.getFirst().name(), names)));
+            case HIERARCHICAL -> {
+                var split = new java.util.LinkedHashMap<String, List<String>>();
+                String last = null;
+                for (String n : names) {
+                    int colon = n.indexOf(':');
+                    if (colon <= 0) throw cannotRead(target, names);
+                    String level = n.substring(0, colon);
+                    if (!level.equals(last) && split.containsKey(level)) throw cannotRead(target, names);
+                    split.computeIfAbsent(level, k -> new java.util.ArrayList<>()).add(n.substring(colon + 1));
+                    last = level;
+                }
+                yield new Heads(target, split.entrySet().stream().map(e -> new Level(e.getKey(), e.getValue())).toList());
+            }
+        };
+    }
+
+    private static HeadwiseException cannotRead(Task target, List<String> names) {
+        return new HeadwiseException("the model's " + names.size() + " logits " + names + " cannot be read as a "
+                + target.id() + " model" + (target == Task.HIERARCHICAL ? " (it needs level:label names, level by level)."
+                : target == Task.BINARY ? " (it needs exactly two labels)." : "."));
+    }
+
+    /** HF's names of the logits (id2label): both labels for binary, {@code level:label} for hierarchical models. */
+    public List<String> logitNames() {
+        var names = new java.util.ArrayList<String>();
+        for (Level l : levels) {
+            for (String label : l.labels()) names.add(task == Task.HIERARCHICAL ? l.name() + ":" + label : label);
+        }
+        return List.copyOf(names);
+    }
+
     /** Width of the classifier's output. */
     public int numLogits() {
         return task == Task.BINARY ? 1 : levels.stream().mapToInt(Level::size).sum();

@@ -1,6 +1,7 @@
 package dev.headwise.model;
 
 import dev.headwise.HeadwiseException;
+import dev.headwise.Task;
 import dev.headwise.weights.DType;
 import dev.headwise.weights.ModelWeights;
 import dev.headwise.weights.SafeTensors;
@@ -35,14 +36,29 @@ public final class ModelFiles {
 
     /** A classifier saved by headwise or HF: every parameter must be present under its exact name. */
     public static TextClassifier load(Path dir, Device device) {
-        ClassifierConfig config = ConfigJson.read(dir.resolve("config.json"));
+        return load(dir, device, null);
+    }
+
+    /**
+     * As {@link #load(Path, Device)}, its heads read as a {@code task} model (null: as its config says), e.g. an
+     * HF two-label classifier as a binary one; see {@link Heads#as}.
+     */
+    public static TextClassifier load(Path dir, Device device, Task task) {
+        ClassifierConfig read = ConfigJson.read(dir.resolve("config.json"));
+        ClassifierConfig config = task == null ? read : read.withHeads(read.heads().as(task));
         // Every parameter comes from the file, so random initialisation would only be overwritten.
         TextClassifier model = TextClassifier.allocate(config, device, torch.ScalarType.Float);
         try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
             Set<String> expected = new TreeSet<>(model.parameters().named().keySet());
             if (config.model().sinusoidalPositions()) expected.removeIf(n -> n.endsWith("position_embeddings.weight"));
             SafeTensors.requireNames(dir, w.tensors().keySet(), expected);
-            model.parameters().load(toTensors(w.tensors(), Map.of()), dir.toString());
+            Map<String, Tensor> values = toTensors(w.tensors(), Map.of());
+            if (config.heads().task() == Task.BINARY && values.containsKey(HeadRows.WEIGHT)
+                    && values.get(HeadRows.WEIGHT).dim() == 2 && values.get(HeadRows.WEIGHT).size(0) == 2) {
+                values.put(HeadRows.WEIGHT, HeadRows.binaryRow(values.get(HeadRows.WEIGHT)));
+                values.put(HeadRows.BIAS, HeadRows.binaryRow(values.get(HeadRows.BIAS)));
+            }
+            model.parameters().load(values, dir.toString());
         }
         return model;
     }
@@ -50,9 +66,10 @@ public final class ModelFiles {
     /**
      * A classifier whose encoder comes from a pretrained checkpoint ({@code BertModel}/{@code DistilBertModel}
      * names with or without the base prefix, or a full classifier) and whose heads, and a missing BERT pooler,
-     * start from HF's initialisation. Weights the model has no use for (an MLM head, say) are ignored.
+     * start from HF's initialisation. Weights the model has no use for (an MLM head, say) are ignored. From a
+     * classifier checkpoint, each label's {@code classifier} row is taken by label name (see {@link HeadRows}).
      *
-     * @return the model and the names that were newly initialised, for the user to see
+     * @return the model and what was newly initialised, for the user to see
      */
     public static Pretrained fromPretrained(Path dir, Heads heads, Device device) {
         ClassifierConfig base = ConfigJson.read(dir.resolve("config.json"));
@@ -68,7 +85,8 @@ public final class ModelFiles {
             for (String name : model.parameters().named().keySet()) {
                 TensorData t = renamed.get(name);
                 boolean headOrPooler = !model.isEncoderParameter(name) || name.contains("pooler.");
-                if (t != null && !(headOrPooler && !sameShape(t, model.parameters().named().get(name)))) {
+                boolean rows = name.equals(HeadRows.WEIGHT) || name.equals(HeadRows.BIAS);
+                if (t != null && !rows && !(headOrPooler && !sameShape(t, model.parameters().named().get(name)))) {
                     wanted.put(name, t);
                 } else if (headOrPooler || (config.model().sinusoidalPositions() && name.contains("position_embeddings"))) {
                     fresh.add(name);
@@ -79,17 +97,36 @@ public final class ModelFiles {
                     fresh::contains);
             // Encoder parameters must all come from the checkpoint: load() reports the missing ones.
             var current = new HashMap<>(model.parameters().named());
+            HeadRows.Carried carried = null;
+            if (renamed.containsKey(HeadRows.WEIGHT) && renamed.containsKey(HeadRows.BIAS)) {
+                carried = HeadRows.carry(base.heads(), Tensors.borrow(renamed.get(HeadRows.WEIGHT)),
+                        Tensors.borrow(renamed.get(HeadRows.BIAS)), heads, current.get(HeadRows.WEIGHT),
+                        current.get(HeadRows.BIAS));
+                if (carried.newLabels().size() < heads.logitNames().size()) fresh.removeAll(List.of(HeadRows.WEIGHT, HeadRows.BIAS));
+            }
             var values = toTensors(wanted, current);
             fresh.forEach(n -> values.put(n, current.get(n)));
             model.parameters().load(values, dir.toString());
-            return new Pretrained(model, List.copyOf(fresh));
+            return carried == null ? new Pretrained(model, List.copyOf(fresh), List.of(), List.of(), false)
+                    : new Pretrained(model, List.copyOf(fresh), carried.newLabels(), carried.droppedLabels(),
+                    carried.reordered());
         }
     }
 
-    /** A model with some parameters newly initialised (heads on a pretrained encoder). */
-    public record Pretrained(TextClassifier model, List<String> newlyInitialized) {}
+    /**
+     * A model with some parameters newly initialised (heads on a pretrained encoder).
+     *
+     * @param newLabels     labels of the new heads that the checkpoint's classifier lacked (fresh rows)
+     * @param droppedLabels labels of the checkpoint's classifier that the new heads lack
+     * @param reordered     whether rows taken from the checkpoint changed position
+     */
+    public record Pretrained(TextClassifier model, List<String> newlyInitialized, List<String> newLabels,
+                             List<String> droppedLabels, boolean reordered) {}
 
-    /** Writes config.json and model.safetensors (fp32, HF names) into {@code dir}. */
+    /**
+     * Writes config.json and model.safetensors (fp32, HF names) into {@code dir}. A binary model's one logit is
+     * written as HF's two-label form, rows [0, w] and bias [0, b], whose softmax is the sigmoid of w.x + b.
+     */
     public static void save(TextClassifier model, Path dir) {
         try {
             Files.createDirectories(dir);
@@ -97,10 +134,12 @@ public final class ModelFiles {
             throw new HeadwiseException("cannot create " + dir + ": " + e.getMessage(), e);
         }
         var tensors = new ArrayList<TensorData>();
-        try (var arena = Arena.ofConfined()) {
+        boolean binary = model.config().heads().task() == Task.BINARY;
+        try (var arena = Arena.ofConfined(); var scope = new PointerScope()) {
             model.parameters().named().forEach((name, t) -> {
                 if (!(model.config().model().sinusoidalPositions() && name.endsWith("position_embeddings.weight"))) {
-                    tensors.add(Tensors.toData(name, t, arena));
+                    boolean row = binary && (name.equals(HeadRows.WEIGHT) || name.equals(HeadRows.BIAS));
+                    tensors.add(Tensors.toData(name, row ? HeadRows.pair(t) : t, arena));
                 }
             });
             SafeTensors.writeModelDir(dir, tensors, Map.of("format", "pt"), MAX_SHARD_BYTES);

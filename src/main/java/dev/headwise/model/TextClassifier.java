@@ -80,6 +80,37 @@ public final class TextClassifier {
         return new TextClassifier(newConfig, encoder, head, parameters, device, linears);
     }
 
+    /**
+     * One level of a hierarchical model as a plain multiclass classifier (a copy): the shared encoder and pooling
+     * layer, and the level's rows of {@code classifier}, so its softmax is exactly that level's. Decoding along
+     * the hierarchy is left behind; the truncation settings are kept.
+     */
+    public TextClassifier level(String name) {
+        Heads heads = config.heads();
+        int i = 0;
+        while (i < heads.levels().size() && !heads.levels().get(i).name().equals(name)) i++;
+        if (heads.task() != dev.headwise.Task.HIERARCHICAL || i == heads.levels().size()) {
+            throw new dev.headwise.HeadwiseException("the model has no label level '" + name + "'; its levels: "
+                    + heads.levels().stream().map(Heads.Level::name).toList() + ".");
+        }
+        Heads.Level level = heads.levels().get(i);
+        if (level.size() < 2) {
+            throw new dev.headwise.HeadwiseException("level '" + name + "' has a single label, so it is no classifier.");
+        }
+        var extras = config.extras();
+        extras.remove(List.of("label_space", "data", "consistent_decoding", "thresholds"));
+        extras.put("exported_level", name);
+        var out = allocate(config.withHeads(Heads.single(dev.headwise.Task.MULTICLASS, level.labels())).withExtras(extras),
+                device, parameters.flat().scalar_type());
+        try (var scope = new org.bytedeco.javacpp.PointerScope()) {
+            var values = new java.util.HashMap<>(parameters.named());
+            values.put(HeadRows.WEIGHT, values.get(HeadRows.WEIGHT).narrow(0, heads.offset(i), level.size()));
+            values.put(HeadRows.BIAS, values.get(HeadRows.BIAS).narrow(0, heads.offset(i), level.size()));
+            out.parameters.load(values, "level " + name);
+        }
+        return out;
+    }
+
     public ClassifierConfig config() {
         return config;
     }

@@ -134,4 +134,78 @@ class ModelFilesTest {
         assertArrayEquals(Tensors.toFloats(source.parameters().named().get(name)),
                 Tensors.toFloats(pre.model().parameters().named().get(name)));
     }
+
+    /** HF reads a binary model as a two-label classifier whose softmax is headwise's sigmoid, and fine-tunes it with cross-entropy. */
+    @Test
+    void binaryIsSavedAsHfTwoLabelPairAndReadBackAsOneLogit() throws Exception {
+        torch.manual_seed(6);
+        var model = TextClassifier.create(new ClassifierConfig(TinyModels.distilbert(), TinyModels.heads(Task.BINARY)),
+                TinyModels.CPU);
+        ModelFiles.save(model, dir);
+        try (var w = SafeTensors.openModelDir(dir)) {
+            float[] rows = w.tensors().get("classifier.weight").toFloatArray();
+            assertArrayEquals(new long[]{2, 16}, w.tensors().get("classifier.weight").shape());
+            assertArrayEquals(new float[16], java.util.Arrays.copyOf(rows, 16), "row 0 is zero");
+            assertArrayEquals(Tensors.toFloats(model.parameters().named().get("classifier.weight")),
+                    java.util.Arrays.copyOfRange(rows, 16, 32));
+            assertEquals(0f, w.tensors().get("classifier.bias").toFloatArray()[0]);
+        }
+        var json = ConfigJson.MAPPER.readTree(dir.resolve("config.json").toFile());
+        assertEquals(2, json.get("num_labels").asInt());
+        assertEquals("single_label_classification", json.get("problem_type").asText());
+        assertEquals("pos", json.get("id2label").get("1").asText());
+        assertEquals("softmax_pair", json.get("headwise").get("binary_logits").asText());
+        assertEquals(Task.BINARY, ModelFiles.load(dir, TinyModels.CPU).config().heads().task());
+    }
+
+    /** Any HF two-label classifier read as binary: its one logit is the difference of the two. */
+    @Test
+    void twoLabelClassifierReadAsBinaryHasTheDifferenceOfItsLogits() {
+        torch.manual_seed(7);
+        var model = TextClassifier.create(new ClassifierConfig(TinyModels.bert(),
+                Heads.single(Task.MULTICLASS, List.of("neg", "pos"))), TinyModels.CPU);
+        ModelFiles.save(model, dir);
+        var binary = ModelFiles.load(dir, TinyModels.CPU, Task.BINARY);
+        assertEquals(Heads.single(Task.BINARY, List.of("neg", "pos")), binary.config().heads());
+        var x = TinyModels.batch(8, 4, 10, 50);
+        float[] two = Tensors.toFloats(model.logits(x[0], x[1], null, false));
+        float[] one = Tensors.toFloats(binary.logits(x[0], x[1], null, false));
+        for (int i = 0; i < 4; i++) assertEquals(two[2 * i + 1] - two[2 * i], one[i], 1e-5, "row " + i);
+        var e = assertThrows(HeadwiseException.class, () -> ModelFiles.load(dir, TinyModels.CPU, Task.HIERARCHICAL));
+        assertTrue(e.getMessage().contains("level:label"), e.getMessage());
+    }
+
+    /** Fine-tuning from a classifier: rows follow their label names; new labels start fresh, dropped ones are named. */
+    @Test
+    void headRowsAreMatchedByLabelName() {
+        torch.manual_seed(8);
+        var source = TextClassifier.create(new ClassifierConfig(TinyModels.distilbert(), TinyModels.heads(Task.MULTICLASS)),
+                TinyModels.CPU);
+        ModelFiles.save(source, dir);
+        float[] w = Tensors.toFloats(source.parameters().named().get("classifier.weight"));
+        float[] b = Tensors.toFloats(source.parameters().named().get("classifier.bias"));
+
+        var pre = ModelFiles.fromPretrained(dir, Heads.single(Task.MULTICLASS, List.of("c", "a", "d")), TinyModels.CPU);
+        float[] w2 = Tensors.toFloats(pre.model().parameters().named().get("classifier.weight"));
+        float[] b2 = Tensors.toFloats(pre.model().parameters().named().get("classifier.bias"));
+        assertArrayEquals(java.util.Arrays.copyOfRange(w, 32, 48), java.util.Arrays.copyOfRange(w2, 0, 16), "c");
+        assertArrayEquals(java.util.Arrays.copyOfRange(w, 0, 16), java.util.Arrays.copyOfRange(w2, 16, 32), "a");
+        assertEquals(b[2], b2[0]);
+        assertEquals(b[0], b2[1]);
+        assertTrue(!java.util.Arrays.equals(java.util.Arrays.copyOfRange(w, 16, 32), java.util.Arrays.copyOfRange(w2, 32, 48)),
+                "d is not b's row");
+        assertEquals(List.of("d"), pre.newLabels());
+        assertEquals(List.of("b"), pre.droppedLabels());
+        assertTrue(pre.reordered());
+        assertTrue(!pre.newlyInitialized().contains("classifier.weight"), pre.newlyInitialized().toString());
+
+        var none = ModelFiles.fromPretrained(dir, Heads.single(Task.MULTICLASS, List.of("x", "y")), TinyModels.CPU);
+        assertEquals(List.of("x", "y"), none.newLabels());
+        assertEquals(List.of("a", "b", "c"), none.droppedLabels());
+        assertTrue(none.newlyInitialized().contains("classifier.weight"));
+
+        var binary = ModelFiles.fromPretrained(dir, Heads.single(Task.BINARY, List.of("c", "a")), TinyModels.CPU);
+        float[] row = Tensors.toFloats(binary.model().parameters().named().get("classifier.weight"));
+        for (int k = 0; k < 16; k++) assertEquals(w[k] - w[32 + k], row[k], 1e-7, "binary row = a - c");
+    }
 }

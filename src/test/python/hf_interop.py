@@ -1,0 +1,158 @@
+"""HF transformers' side of headwise's interop tests (HfInteropTest runs it with HEADWISE_HF_PYTHON).
+
+  read DIR TEXTS.json OUT.json     what HF makes of a model directory: logits, pipeline answers, the loss
+                                   HF would fine-tune it with, and headwise's decision as the README computes it
+  make ROOT                        tiny HF classifiers of every kind, each with its logits and token ids
+  train DIR BATCH.json OUT.json    five AdamW steps in HF's way from DIR's weights; the weights afterwards
+"""
+import json
+import os
+import sys
+
+import torch
+from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertConfig,
+                          BertForSequenceClassification, BertTokenizer, DistilBertConfig,
+                          DistilBertForSequenceClassification, pipeline)
+
+TEXTS = ["Hello world, hello!", "hello hellos World", "Café owners say hello", "world " * 80 + "the end"]
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "Hello", "world", "World", "##s", ",", "!",
+         "cafe", "Café", "owners", "say", "the", "end", "."]
+
+
+def headwise_predict(model_dir, texts):
+    """README, "Using headwise models from Python": headwise's decision from its config.json block."""
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    hw = model.config.headwise
+    max_len, tail = hw["max_length"], hw.get("tail_tokens", 0)
+    answers = []
+    for text in texts:
+        ids = tok(text)["input_ids"]                       # [CLS] ... [SEP], not truncated
+        if len(ids) > max_len:                             # head+tail: the first tokens and the last ones
+            ids = ids[:max_len - tail - 1] + ids[len(ids) - tail - 1:]
+        with torch.no_grad():
+            logits = model(torch.tensor([ids])).logits[0]
+        levels = hw["levels"]
+        if hw["task"] == "multilabel":
+            t = hw.get("thresholds", {"global": 0.5})
+            cut = t.get("per_label") or [t["global"]] * len(logits)
+            p = torch.sigmoid(logits)
+            answers.append([levels[0]["labels"][i] for i in range(len(p)) if p[i] >= cut[i]])
+        elif hw["task"] == "hierarchical":
+            links = hw.get("label_space", {}).get("hierarchy", []) if hw.get("consistent_decoding", True) else []
+            path = []
+            for k, level in enumerate(levels):
+                start, end = level["logits"]
+                scores = logits[start:end]
+                allowed = links[k - 1].get(path[-1], []) if k > 0 and k - 1 < len(links) else []
+                ids_ok = [level["labels"].index(c) for c in allowed] or range(len(scores))
+                best = max(ids_ok, key=lambda c: scores[c].item())   # the first of equal scores
+                path.append(level["labels"][best])
+            answers.append(path)
+        else:                                              # multiclass, and binary saved as two logits
+            answers.append([levels[0]["labels"][int(torch.argmax(logits))]])
+    return answers
+
+
+def read(model_dir, texts_file, out_file):
+    texts = json.load(open(texts_file))
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    enc = tok(texts, truncation=True, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        logits = model(**enc).logits
+    pipe = pipeline("text-classification", model=model, tokenizer=tok, device="cpu")
+    answers = pipe(texts, truncation=True)
+    configured = model.config.problem_type
+    multi = configured == "multi_label_classification"
+    labels = torch.zeros(len(texts), model.config.num_labels) if multi else torch.zeros(len(texts), dtype=torch.long)
+    model.train()
+    model(**enc, labels=labels)                            # HF settles problem_type on the first labelled forward
+    out = {"logits": logits.tolist(), "pipeline": answers, "problem_type": configured,
+           "fine_tune_problem_type": model.config.problem_type, "model_max_length": tok.model_max_length,
+           "ids": [tok(t, truncation=True)["input_ids"] for t in texts]}
+    if hasattr(model.config, "headwise"):
+        out["headwise_predict"] = headwise_predict(model_dir, texts)
+    json.dump(out, open(out_file, "w"))
+
+
+def tiny(kind, labels, problem_type=None):
+    common = dict(vocab_size=len(VOCAB), max_position_embeddings=64, num_labels=len(labels),
+                  id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)},
+                  problem_type=problem_type)
+    if kind == "bert":
+        cfg = BertConfig(hidden_size=16, num_hidden_layers=2, num_attention_heads=4, intermediate_size=32,
+                         hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, **common)
+        return BertForSequenceClassification(cfg)
+    cfg = DistilBertConfig(dim=16, n_layers=2, n_heads=4, hidden_dim=32, dropout=0.0, attention_dropout=0.0,
+                           seq_classif_dropout=0.0, **common)
+    return DistilBertForSequenceClassification(cfg)
+
+
+def make(root):
+    """Models of every kind; each directory gets expected.json with HF's logits and token ids."""
+    torch.manual_seed(0)
+    os.makedirs(root, exist_ok=True)
+    vocab = os.path.join(root, "vocab.txt")
+    open(vocab, "w").write("\n".join(VOCAB) + "\n")
+    kinds = {
+        "distilbert-multiclass": ("distilbert", ["red", "green", "blue"], None, {}, "json-uncased"),
+        "bert-two-label-cased-vocab-only": ("bert", ["NEG", "POS"], None, {}, "vocab-cased"),
+        "bert-multilabel-sharded-fp16": ("bert", ["x", "y", "z"], "multi_label_classification",
+                                         {"max_shard_size": "4KB", "dtype": torch.float16}, "json-uncased"),
+        "distilbert-one-logit-bf16": ("distilbert", ["spam"], None, {"dtype": torch.bfloat16}, "json-cased"),
+    }
+    for name, (arch, labels, problem, save, tokenizer) in kinds.items():
+        d = os.path.join(root, name)
+        model = tiny(arch, labels, problem).eval()
+        dtype = save.pop("dtype", None)
+        if dtype is not None:       # weights as stored, so both sides compute from the same values
+            model = model.to(dtype).to(torch.float32)
+            model.to(dtype).save_pretrained(d, **save)
+            model = model.to(torch.float32)
+        else:
+            model.save_pretrained(d, **save)
+        tok = BertTokenizer(vocab_file=vocab, do_lower_case=tokenizer.endswith("-uncased"), model_max_length=32)
+        tok.save_pretrained(d)
+        if tokenizer.startswith("vocab"):  # what older checkpoints ship: vocab.txt and tokenizer_config.json
+            os.remove(os.path.join(d, "tokenizer.json"))
+            open(os.path.join(d, "vocab.txt"), "w").write("\n".join(VOCAB) + "\n")
+        tok = AutoTokenizer.from_pretrained(d)
+        enc = tok(TEXTS, truncation=True, padding=True, return_tensors="pt")
+        with torch.no_grad():
+            logits = model(**enc).logits
+        json.dump({"texts": TEXTS, "logits": logits.tolist(), "labels": labels,
+                   "ids": [tok(t, truncation=True)["input_ids"] for t in TEXTS]},
+                  open(os.path.join(d, "expected.json"), "w"))
+
+
+def train(model_dir, batch_file, out_file):
+    """HF Trainer's optimisation, step by step: AdamW without decay on biases and LayerNorm weights,
+    gradient clipping at 1.0, the model's own loss for its problem_type."""
+    b = json.load(open(batch_file))
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir)
+    model.train()
+    norm = [n for n, m in model.named_modules() if isinstance(m, torch.nn.LayerNorm)]
+    no_decay = {n for n, _ in model.named_parameters() if n.endswith("bias") or any(n == f"{m}.weight" for m in norm)}
+    groups = [{"params": [p for n, p in model.named_parameters() if n not in no_decay], "weight_decay": 0.01},
+              {"params": [p for n, p in model.named_parameters() if n in no_decay], "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=b["lrs"][0], betas=(0.9, 0.999), eps=1e-8)
+    ids = torch.tensor(b["ids"])
+    mask = torch.tensor(b["mask"])
+    labels = torch.tensor(b["labels"], dtype=torch.float32 if b["multilabel"] else torch.long)
+    losses = []
+    for lr in b["lrs"]:
+        for g in opt.param_groups:
+            g["lr"] = lr
+        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad()
+        losses.append(loss.item())
+    json.dump({"losses": losses, "weights": {n: p.detach().flatten().tolist() for n, p in model.named_parameters()}},
+              open(out_file, "w"))
+
+
+if __name__ == "__main__":
+    {"read": read, "make": make, "train": train}[sys.argv[1]](*sys.argv[2:])
