@@ -1,7 +1,7 @@
 """HF transformers' side of headwise's interop tests (HfInteropTest runs it with HEADWISE_HF_PYTHON).
 
-  read DIR TEXTS.json OUT.json     what HF makes of a model directory: logits, pipeline answers, the loss
-                                   HF would fine-tune it with, and headwise's decision as the README computes it
+  read TEXTS.json OUT.json DIR...  what HF makes of model directories: logits, pipeline answers, the loss
+                                   HF would fine-tune with, and headwise's decision as the README computes it
   make ROOT                        tiny HF classifiers of every kind, each with its logits and token ids
   train DIR BATCH.json OUT.json    five AdamW steps in HF's way from DIR's weights; the weights afterwards
 """
@@ -22,7 +22,7 @@ VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "Hello", "world"
 def headwise_predict(model_dir, texts):
     """README, "Using headwise models from Python": headwise's decision from its config.json block."""
     tok = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
     hw = model.config.headwise
     max_len, tail = hw["max_length"], hw.get("tail_tokens", 0)
     answers = []
@@ -54,10 +54,14 @@ def headwise_predict(model_dir, texts):
     return answers
 
 
-def read(model_dir, texts_file, out_file):
+def read(texts_file, out_file, *model_dirs):
     texts = json.load(open(texts_file))
+    json.dump({d: read_one(d, texts) for d in model_dirs}, open(out_file, "w"))
+
+
+def read_one(model_dir, texts):
     tok = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
     enc = tok(texts, truncation=True, padding=True, return_tensors="pt")
     with torch.no_grad():
         logits = model(**enc).logits
@@ -73,7 +77,7 @@ def read(model_dir, texts_file, out_file):
            "ids": [tok(t, truncation=True)["input_ids"] for t in texts]}
     if hasattr(model.config, "headwise"):
         out["headwise_predict"] = headwise_predict(model_dir, texts)
-    json.dump(out, open(out_file, "w"))
+    return out
 
 
 def tiny(kind, labels, problem_type=None):
@@ -130,7 +134,7 @@ def train(model_dir, batch_file, out_file):
     """HF Trainer's optimisation, step by step: AdamW without decay on biases and LayerNorm weights,
     gradient clipping at 1.0, the model's own loss for its problem_type."""
     b = json.load(open(batch_file))
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32)
     model.train()
     norm = [n for n, m in model.named_modules() if isinstance(m, torch.nn.LayerNorm)]
     no_decay = {n for n, _ in model.named_parameters() if n.endswith("bias") or any(n == f"{m}.weight" for m in norm)}

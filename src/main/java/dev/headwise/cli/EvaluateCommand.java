@@ -80,11 +80,11 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A model headwise did not train: its labels come from id2label, the task and label columns from the user. */
+    /** A model headwise did not train: its labels come from id2label, its task (and label columns) from the user. */
     private Task hfTask() {
-        if (columns.task == null || columns.labelColumn == null && columns.labelColumns == null) {
-            throw new HeadwiseException(model + " was not trained by headwise, so its label columns are unknown: give --task and"
-                    + " --label-column or --label-columns.");
+        if (columns.task == null) {
+            throw new HeadwiseException(model + " was not trained by headwise, so its task and label columns are unknown: give"
+                    + " --task (and --label-column or --label-columns unless the labels are in a column named label).");
         }
         return columns.task();
     }

@@ -3,6 +3,7 @@ package dev.headwise.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.Task;
 import dev.headwise.data.Row;
 import dev.headwise.data.TableFormat;
 import dev.headwise.data.TableReader;
@@ -64,12 +65,15 @@ final class PredictCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--text-column", split = ",", paramLabel = "NAME", description = "Text column(s) of --input (default: as trained).")
     List<String> textColumns;
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "Read the model's logits as this task (e.g. binary for an HF two-label model; default: as saved).")
+    String task;
     @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
-        try (var classifier = Classifier.load(model, common.setUp())) {
+        try (var classifier = Classifier.load(model, common.setUp(), task == null ? null : Task.parse(task))) {
             if (source.texts != null) {
                 PrintWriter out = spec.commandLine().getOut();
                 List<Prediction> ps = classifier.predict(source.texts);

@@ -1,0 +1,374 @@
+package dev.headwise.infer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.Task;
+import dev.headwise.cli.Main;
+import dev.headwise.data.LabelSpace;
+import dev.headwise.model.Activation;
+import dev.headwise.model.Architecture;
+import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.Heads;
+import dev.headwise.model.Loss;
+import dev.headwise.model.ModelConfig;
+import dev.headwise.model.ModelFiles;
+import dev.headwise.model.ModelInput;
+import dev.headwise.model.Tensors;
+import dev.headwise.model.TextClassifier;
+import dev.headwise.tokenize.Encoding;
+import dev.headwise.tokenize.TokenizerFiles;
+import dev.headwise.tokenize.Truncation;
+import dev.headwise.train.AdamW;
+import dev.headwise.train.TrainingStep;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * headwise against real HF transformers, through {@code src/test/python/hf_interop.py} run by the Python that
+ * {@code HEADWISE_HF_PYTHON} names (skipped, with the reason, when it is unset or lacks transformers).
+ */
+class HfInteropTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Device CPU = new Device("cpu");
+    private static final Path SCRIPT = Path.of("src/test/python/hf_interop.py").toAbsolutePath();
+    /** The script's vocabulary and texts: cased pairs, an accent, and a text longer than 32 tokens. */
+    private static final List<String> VOCAB = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "Hello",
+            "world", "World", "##s", ",", "!", "cafe", "Café", "owners", "say", "the", "end", ".");
+    private static final List<String> TEXTS = List.of("Hello world, hello!", "hello hellos World", "Café owners say hello",
+            "world ".repeat(80) + "the end");
+    private static final int MAX_LENGTH = 32;
+    private static final double TOLERANCE = 1e-4;
+
+    @TempDir
+    static Path tmp;
+    static String python;
+    static Path hfModels;
+
+    @BeforeAll
+    static void hfPython() throws Exception {
+        python = System.getenv("HEADWISE_HF_PYTHON");
+        Assumptions.assumeTrue(python != null && !python.isBlank(),
+                "HF interop tests skipped: HEADWISE_HF_PYTHON does not name a Python with transformers");
+        Process p = new ProcessBuilder(python, "-c", "import transformers, torch").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(p.waitFor() == 0, "HF interop tests skipped: " + python + " cannot import transformers: " + out);
+        hfModels = tmp.resolve("hf");
+        run("make", hfModels.toString());
+    }
+
+    /** Every task's model as HF loads it: the same logits, the same pipeline answers, no regression fine-tuning. */
+    @Test
+    void headwiseModelsOfEveryTaskReadTheSameInHf() throws Exception {
+        Path vocab = Files.createDirectories(tmp.resolve("vocab"));
+        Files.write(vocab.resolve("vocab.txt"), VOCAB);
+        var dirs = new ArrayList<Path>();
+        for (Task task : Task.values()) dirs.add(save(task, vocab));
+        Path hier = dirs.get(Task.HIERARCHICAL.ordinal());
+        for (String level : List.of("level1", "level2")) {
+            Path out = tmp.resolve("export-" + level);
+            assertEquals(0, cli("export", "--model", hier.toString(), "--level", level, "--out", out.toString()));
+            dirs.add(out);
+        }
+        JsonNode hf = read(dirs);
+        double maxDiff = 0;
+        for (Path dir : dirs) {
+            JsonNode h = hf.get(dir.toString());
+            float[][] ours = logits(dir, Truncation.head(MAX_LENGTH));
+            Heads heads = ModelFiles.load(dir, CPU).config().heads();
+            assertEquals(MAX_LENGTH, h.get("model_max_length").asInt(), dir.toString());
+            assertNotEquals("regression", h.get("fine_tune_problem_type").asText(), dir + " fine-tunes as regression in HF");
+            for (int i = 0; i < TEXTS.size(); i++) {
+                JsonNode row = h.get("logits").get(i);
+                float[] expected = ours[i];
+                if (heads.task() == Task.BINARY) {  // HF sees the two-logit pair [0, z]
+                    assertEquals(0, row.get(0).asDouble(), TOLERANCE);
+                    expected = new float[]{0, ours[i][0]};
+                }
+                assertEquals(expected.length, row.size());
+                for (int c = 0; c < expected.length; c++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(expected[c] - row.get(c).asDouble()));
+                    assertEquals(expected[c], row.get(c).asDouble(), TOLERANCE, dir + " text " + i + " logit " + c);
+                }
+            }
+            try (var classifier = Classifier.load(dir)) {
+                List<Prediction> ps = classifier.predict(TEXTS);
+                for (int i = 0; i < TEXTS.size(); i++) {
+                    Prediction p = ps.get(i);
+                    if (h.has("headwise_predict")) {
+                        var decided = new ArrayList<String>();
+                        h.get("headwise_predict").get(i).forEach(n -> decided.add(n.asText()));
+                        assertEquals(p.labels().stream().sorted().toList(), decided.stream().sorted().toList(),
+                                dir + ": the README's Python decides as headwise, text " + i);
+                    }
+                    boolean cutAlike = classifier.truncation().tailTokens() == 0 || !p.truncated();
+                    if (heads.task() != Task.HIERARCHICAL && cutAlike) {
+                        JsonNode answer = h.get("pipeline").get(i);
+                        Prediction.Label top = p.levels().getFirst().ranked().getFirst();
+                        assertEquals(top.name(), answer.get("label").asText(), dir + " pipeline label, text " + i);
+                        assertEquals(top.probability(), answer.get("score").asDouble(), TOLERANCE, dir + " pipeline score");
+                    }
+                }
+            }
+        }
+        System.out.printf("HF interop: %d headwise models read by HF, %d texts each, max |logit diff| %.2e%n",
+                dirs.size(), TEXTS.size(), maxDiff);
+    }
+
+    /** HF models of every kind (architectures, labels, vocab-only and cased tokenizers, shards, fp16/bf16) in headwise. */
+    @Test
+    void hfModelsOfEveryKindReadTheSameInHeadwise() throws Exception {
+        double maxDiff = 0;
+        int models = 0;
+        try (var dirs = Files.list(hfModels)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+                try (LoadedModel m = LoadedModel.classifier(dir, CPU)) {
+                    assertEquals(MAX_LENGTH, m.maxLength(), dir + ": model_max_length from tokenizer_config.json");
+                    var encodings = m.tokenizer().encodeBatch(TEXTS, Truncation.head(m.maxLength()));
+                    for (int i = 0; i < TEXTS.size(); i++) {
+                        assertArrayEquals(ints(expected.get("ids").get(i)), encodings.get(i).ids(), dir + " ids of text " + i);
+                    }
+                }
+                float[][] ours = logits(dir, Truncation.head(MAX_LENGTH));
+                for (int i = 0; i < TEXTS.size(); i++) {
+                    JsonNode row = expected.get("logits").get(i);
+                    for (int c = 0; c < row.size(); c++) {
+                        maxDiff = Math.max(maxDiff, Math.abs(ours[i][c] - row.get(c).asDouble()));
+                        assertEquals(row.get(c).asDouble(), ours[i][c], TOLERANCE, dir + " text " + i + " logit " + c);
+                    }
+                }
+                models++;
+            }
+        }
+        System.out.printf("HF interop: %d HF models read by headwise, max |logit diff| %.2e%n", models, maxDiff);
+        assertEquals(4, models);
+    }
+
+    /** An HF classifier evaluated by label name, and a vocab-only two-label one predicted and fine-tuned as binary. */
+    @Test
+    void hfClassifiersAreEvaluatedAndFineTunedByLabelName() throws Exception {
+        Path multiclass = hfModels.resolve("distilbert-multiclass");
+        JsonNode expected = JSON.readTree(multiclass.resolve("expected.json").toFile());
+        List<String> gold = List.of("red", "green", "blue", "red");
+        int right = 0;
+        for (int i = 0; i < TEXTS.size(); i++) {
+            JsonNode row = expected.get("logits").get(i);
+            int best = 0;
+            for (int c = 1; c < row.size(); c++) if (row.get(c).asDouble() > row.get(best).asDouble()) best = c;
+            if (expected.get("labels").get(best).asText().equals(gold.get(i))) right++;
+        }
+        Path data = csv("colours.csv", gold);
+        Path metrics = tmp.resolve("colours.json");
+        assertEquals(0, cli("evaluate", "--model", multiclass.toString(), "--data", data.toString(), "--task", "multiclass",
+                "--label-column", "label", "--json", metrics.toString()));
+        assertEquals(right / 4.0, JSON.readTree(metrics.toFile()).get("accuracy").asDouble(), 1e-9);
+
+        var err = new StringWriter();
+        assertEquals(1, cli(err, "evaluate", "--model", multiclass.toString(), "--data",
+                csv("purple.csv", List.of("red", "purple", "blue", "red")).toString(), "--task", "multiclass"));
+        String message = err.toString().strip();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("purple") && message.contains("[red, green, blue]"), message);
+
+        Path cased = hfModels.resolve("bert-two-label-cased-vocab-only");
+        Path binaryData = csv("binary.csv", List.of("POS", "NEG", "POS", "NEG"));
+        assertEquals(0, cli("evaluate", "--model", cased.toString(), "--data", binaryData.toString(), "--task", "binary"));
+        var out = new StringWriter();
+        assertEquals(0, cliOut(out, "predict", "--model", cased.toString(), "--task", "binary", TEXTS.getFirst()));
+        assertTrue(out.toString().contains("POS (") || out.toString().contains("NEG ("), out.toString());
+        Path run = tmp.resolve("binary-run");
+        var log = new StringWriter();
+        assertEquals(0, cliOut(log, "train", "--model", cased.toString(), "--data", binaryData.toString(), "--task", "binary",
+                "--max-steps", "1", "--eval-split", "0.25", "--out", run.toString()));
+        assertTrue(!log.toString().contains("classifier.weight") && !log.toString().contains("fresh classifier rows"),
+                "both labels' rows come from the checkpoint: " + log);
+        JsonNode tokenizerConfig = JSON.readTree(run.resolve("tokenizer_config.json").toFile());
+        assertTrue(!tokenizerConfig.get("do_lower_case").asBoolean(), "the cased vocabulary stays cased");
+        assertEquals(MAX_LENGTH, tokenizerConfig.get("model_max_length").asInt(), "the source's model_max_length bounds training");
+        assertTrue(JSON.readTree(run.resolve("tokenizer.json").toFile()).get("padding").isNull());
+    }
+
+    /** Five AdamW steps from the same weights (dropout 0) end where HF's loop ends. */
+    @Test
+    void fiveTrainingStepsEqualHfsLoop() throws Exception {
+        double[] lrs = {1e-2, 8e-3, 6e-3, 4e-3, 2e-3};
+        var cases = Map.of("distilbert-multiclass", List.<Object>of(0, 1, 2, 0),
+                "bert-multilabel-sharded-fp16", List.<Object>of(List.of(1, 0, 1), List.of(0, 1, 0), List.of(1, 1, 0), List.of(0, 0, 1)));
+        for (var c : cases.entrySet()) {
+            Path dir = hfModels.resolve(c.getKey());
+            boolean multilabel = c.getKey().contains("multilabel");
+            JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+            var encodings = new ArrayList<Encoding>();
+            expected.get("ids").forEach(ids -> encodings.add(new Encoding(ints(ids), new int[ids.size()])));
+            torch.manual_seed(0);
+            TextClassifier model = ModelFiles.load(dir, CPU);
+            var ours = new ArrayList<Double>();
+            try (var scope = new PointerScope()) {
+                ModelInput x = Inputs.pad(encodings, 0, CPU);
+                var targets = multilabel ? Tensors.floats(flat(c.getValue()), TEXTS.size(), 3)
+                        : Tensors.longs(new long[]{0, 1, 2, 0}, TEXTS.size());
+                var batch = new ModelInput(x.ids(), x.mask(), null, targets);
+                var step = new TrainingStep(model, new Loss(model.config().heads(), Loss.LossOptions.NONE),
+                        new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
+                for (double lr : lrs) {
+                    ours.add(step.accumulate(batch, 1.0).item_double());
+                    step.update(lr);
+                }
+                ObjectNode b = JSON.createObjectNode().put("multilabel", multilabel);
+                b.set("lrs", JSON.valueToTree(lrs));
+                b.set("labels", JSON.valueToTree(c.getValue()));
+                b.set("ids", JSON.valueToTree(padded(encodings, false)));
+                b.set("mask", JSON.valueToTree(padded(encodings, true)));
+                Files.write(tmp.resolve("batch.json"), JSON.writeValueAsBytes(b));
+            }
+            Path result = tmp.resolve("steps-" + c.getKey() + ".json");
+            run("train", dir.toString(), tmp.resolve("batch.json").toString(), result.toString());
+            JsonNode hf = JSON.readTree(result.toFile());
+            for (int s = 0; s < lrs.length; s++) {
+                assertEquals(hf.get("losses").get(s).asDouble(), ours.get(s), 1e-5, c.getKey() + " loss of step " + (s + 1));
+            }
+            double maxDiff = 0;
+            for (var e : model.parameters().named().entrySet()) {
+                JsonNode theirs = hf.get("weights").get(e.getKey());
+                float[] mine = Tensors.toFloats(e.getValue());
+                assertEquals(theirs.size(), mine.length, e.getKey());
+                for (int k = 0; k < mine.length; k++) maxDiff = Math.max(maxDiff, Math.abs(mine[k] - theirs.get(k).asDouble()));
+            }
+            System.out.printf("HF interop: %s, 5 AdamW steps, max |weight diff| %.2e, losses %s%n", c.getKey(), maxDiff, ours);
+            assertTrue(maxDiff < TOLERANCE, c.getKey() + ": weights differ from HF's by " + maxDiff);
+        }
+    }
+
+    /** A tiny model of {@code task} with large enough weights for distinct answers, saved with the vocabulary's tokenizer. */
+    private static Path save(Task task, Path vocab) {
+        boolean bert = task == Task.BINARY || task == Task.HIERARCHICAL;
+        var shape = new ModelConfig(bert ? Architecture.BERT : Architecture.DISTILBERT, VOCAB.size(), 16, 2, 4, 32, 64,
+                bert ? 2 : 0, 0.1, 0.1, 0.1, Activation.GELU, 1e-12, 0.5, 0, false);
+        var hierarchy = LabelSpace.hierarchical(List.of("level1", "level2"),
+                List.of(List.of("p", "p1"), List.of("p", "p2"), List.of("q", "q1")));
+        Heads heads = switch (task) {
+            case MULTICLASS -> Heads.single(task, List.of("a", "b", "c"));
+            case BINARY -> Heads.single(task, List.of("neg", "pos"));
+            case MULTILABEL -> Heads.single(task, List.of("x", "y", "z"));
+            case HIERARCHICAL -> new Heads(task, hierarchy.levels().stream()
+                    .map(l -> new Heads.Level(l.name(), l.labels())).toList());
+        };
+        ObjectNode extras = JSON.createObjectNode();
+        new Truncation(MAX_LENGTH, task == Task.MULTILABEL || task == Task.HIERARCHICAL ? 8 : 0).writeTo(extras);
+        if (task == Task.MULTILABEL) extras.set("thresholds", JSON.createObjectNode().put("global", 0.5)
+                .set("per_label", JSON.valueToTree(new double[]{0.3, 0.5, 0.7})));
+        if (task == Task.HIERARCHICAL) extras.set("label_space", JSON.valueToTree(hierarchy.toConfig()));
+        torch.manual_seed(11 + task.ordinal());
+        var model = TextClassifier.create(new ClassifierConfig(shape, heads, null, extras), CPU);
+        Path dir = tmp.resolve("headwise-" + task.id());
+        ModelFiles.save(model, dir);
+        TokenizerFiles.read(vocab).writeTo(dir, MAX_LENGTH);
+        return dir;
+    }
+
+    /** headwise's raw logits for {@link #TEXTS}, cut as {@code truncation} says. */
+    private static float[][] logits(Path dir, Truncation truncation) {
+        try (LoadedModel m = LoadedModel.classifier(dir, CPU); var scope = new PointerScope(); var noGrad = new NoGradGuard()) {
+            ModelInput in = Inputs.pad(m.tokenizer().encodeBatch(TEXTS, truncation), m.tokenizer().padId(), CPU);
+            float[] flat = Tensors.toFloats(m.model().logits(in.ids(), in.mask(), in.typeIds(), false));
+            int width = flat.length / TEXTS.size();
+            float[][] out = new float[TEXTS.size()][];
+            for (int i = 0; i < out.length; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+            return out;
+        }
+    }
+
+    private static JsonNode read(List<Path> dirs) throws Exception {
+        Path texts = tmp.resolve("texts.json");
+        Files.write(texts, JSON.writeValueAsBytes(TEXTS));
+        Path out = tmp.resolve("hf-read.json");
+        var args = new ArrayList<>(List.of("read", texts.toString(), out.toString()));
+        dirs.forEach(d -> args.add(d.toString()));
+        run(args.toArray(String[]::new));
+        return JSON.readTree(out.toFile());
+    }
+
+    private static void run(String... args) throws Exception {
+        var cmd = new ArrayList<>(List.of(python, SCRIPT.toString()));
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile(tmp, "python", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean done = p.waitFor(10, TimeUnit.MINUTES);
+        if (!done) p.destroyForcibly();
+        assertTrue(done && p.exitValue() == 0, "hf_interop.py " + args[0] + " failed:\n" + Files.readString(log));
+    }
+
+    private static int cli(String... args) {
+        return cli(new StringWriter(), args);
+    }
+
+    private static int cli(StringWriter err, String... args) {
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        return Main.execute(cl, args);
+    }
+
+    private static int cliOut(StringWriter out, String... args) {
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        var err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        int code = Main.execute(cl, args);
+        if (code != 0) out.write(err.toString());
+        return code;
+    }
+
+    private static Path csv(String name, List<String> labels) throws IOException {
+        var sb = new StringBuilder("text,label\n");
+        for (int i = 0; i < TEXTS.size(); i++) sb.append('"').append(TEXTS.get(i)).append("\",").append(labels.get(i)).append('\n');
+        return Files.writeString(tmp.resolve(name), sb);
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
+        return out;
+    }
+
+    private static float[] flat(List<Object> rows) {
+        var out = new ArrayList<Float>();
+        rows.forEach(r -> ((List<?>) r).forEach(v -> out.add(((Integer) v).floatValue())));
+        float[] a = new float[out.size()];
+        for (int i = 0; i < a.length; i++) a[i] = out.get(i);
+        return a;
+    }
+
+    /** The ids padded with 0 as {@link Inputs#pad} pads them, or their attention mask. */
+    private static int[][] padded(List<Encoding> encodings, boolean mask) {
+        int width = encodings.stream().mapToInt(Encoding::length).max().orElse(0);
+        int[][] out = new int[encodings.size()][width];
+        for (int i = 0; i < out.length; i++) {
+            int[] ids = encodings.get(i).ids();
+            for (int j = 0; j < ids.length; j++) out[i][j] = mask ? 1 : ids[j];
+        }
+        return out;
+    }
+}
