@@ -27,6 +27,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,16 +67,30 @@ class HfInteropTest {
     static String python;
     static Path hfModels;
 
+    /** Why the tests cannot run here, or null. */
+    static String skipped;
+
     @BeforeAll
     static void hfPython() throws Exception {
         python = System.getenv("HEADWISE_HF_PYTHON");
-        Assumptions.assumeTrue(python != null && !python.isBlank(),
-                "HF interop tests skipped: HEADWISE_HF_PYTHON does not name a Python with transformers");
-        Process p = new ProcessBuilder(python, "-c", "import transformers, torch").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        Assumptions.assumeTrue(p.waitFor() == 0, "HF interop tests skipped: " + python + " cannot import transformers: " + out);
+        if (python == null || python.isBlank()) {
+            skipped = "HF interop tests skipped: HEADWISE_HF_PYTHON does not name a Python with transformers";
+        } else {
+            Process p = new ProcessBuilder(python, "-c", "import transformers, torch").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (p.waitFor() != 0) skipped = "HF interop tests skipped: " + python + " cannot import transformers: " + out;
+        }
+        if (skipped != null) {
+            System.out.println(skipped);
+            return;
+        }
         hfModels = tmp.resolve("hf");
         run("make", hfModels.toString());
+    }
+
+    @BeforeEach
+    void requireHf() {
+        Assumptions.assumeTrue(skipped == null, skipped);
     }
 
     /** Every task's model as HF loads it: the same logits, the same pipeline answers, no regression fine-tuning. */

@@ -1,0 +1,102 @@
+package dev.headwise.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.Task;
+import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.Heads;
+import dev.headwise.model.ModelConfig;
+import dev.headwise.model.ModelFiles;
+import dev.headwise.model.Tensors;
+import dev.headwise.model.TextClassifier;
+import dev.headwise.tokenize.TokenizerFiles;
+import dev.headwise.weights.onnx.BundledModels;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code export --level} and {@code evaluate} on a classifier headwise did not train. */
+class ExportCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Device CPU = new Device("cpu");
+
+    @TempDir
+    Path tmp;
+
+    private Path save(Heads heads, String name) throws IOException {
+        torch.manual_seed(21);
+        var shape = ModelConfig.distilbertBase().withSize(30522, 16, 1, 2, 32, 64);
+        Path dir = tmp.resolve(name);
+        ModelFiles.save(TextClassifier.create(new ClassifierConfig(shape, heads), CPU), dir);
+        try (var in = BundledModels.ALL_MINILM_L6_V2.openTokenizer()) {
+            TokenizerFiles.of(in.readAllBytes(), "bundled").writeTo(dir, 64);
+        }
+        return dir;
+    }
+
+    @Test
+    void levelExportIsThatLevelsSliceOfTheLogits() throws IOException {
+        Heads heads = new Heads(Task.HIERARCHICAL, List.of(new Heads.Level("level1", List.of("ham", "spam")),
+                new Heads.Level("level2", List.of("easy", "hard", "spam"))));
+        Path model = save(heads, "hier");
+        JsonNode levels = JSON.readTree(model.resolve("config.json").toFile()).get("headwise").get("levels");
+        assertEquals("[2,5]", levels.get(1).get("logits").toString(), "level2's logit range");
+
+        Path out = tmp.resolve("level2");
+        var r = CliRunner.run("export", "--model", model.toString(), "--level", "level2", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertEquals("single_label_classification", config.get("problem_type").asText());
+        assertEquals("hard", config.get("id2label").get("1").asText());
+        assertEquals(64, JSON.readTree(out.resolve("tokenizer_config.json").toFile()).get("model_max_length").asInt());
+
+        TextClassifier whole = ModelFiles.load(model, CPU), one = ModelFiles.load(out, CPU);
+        try (var scope = new PointerScope(); var noGrad = new NoGradGuard()) {
+            Tensor ids = Tensors.longs(new long[]{101, 7592, 2088, 102}, 1, 4);
+            Tensor mask = Tensors.longs(new long[]{1, 1, 1, 1}, 1, 4);
+            float[] all = Tensors.toFloats(whole.logits(ids, mask, null, false));
+            assertArrayEquals(java.util.Arrays.copyOfRange(all, 2, 5), Tensors.toFloats(one.logits(ids, mask, null, false)));
+        }
+
+        var bad = CliRunner.run("export", "--model", model.toString(), "--level", "level3", "--out", tmp.resolve("x").toString());
+        assertEquals(1, bad.exitCode());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("level1, level2"), bad.err());
+        assertTrue(!Files.exists(tmp.resolve("x")), "a rejected export leaves no folder");
+    }
+
+    @Test
+    void hfClassifierIsEvaluatedByLabelName() throws IOException {
+        Path model = save(Heads.single(Task.MULTICLASS, List.of("red", "green", "blue")), "colours");
+        Path data = Files.writeString(tmp.resolve("d.csv"), "text,colour\nred sky,red\ngreen grass,green\nsea,blue\n");
+        var noTask = CliRunner.run("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertEquals(1, noTask.exitCode());
+        assertTrue(noTask.err().contains("--task"), noTask.err());
+
+        Path json = tmp.resolve("m.json");
+        var ok = CliRunner.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--task", "multiclass",
+                "--label-column", "colour", "--json", json.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertEquals(3, JSON.readTree(json.toFile()).get("confusion_matrix").size(), "the model's three labels");
+
+        Path other = Files.writeString(tmp.resolve("o.csv"), "text,colour\nred sky,crimson\ngreen grass,green\n");
+        var mismatch = CliRunner.run("evaluate", "--model", model.toString(), "--data", other.toString(), "--task", "multiclass",
+                "--label-column", "colour");
+        assertEquals(1, mismatch.exitCode());
+        assertEquals(1, mismatch.err().strip().lines().count(), mismatch.err());
+        assertTrue(mismatch.err().contains("crimson") && mismatch.err().contains("[red, green, blue]"), mismatch.err());
+    }
+}
