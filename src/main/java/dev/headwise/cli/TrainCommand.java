@@ -166,13 +166,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             var truncation = requested.withMaxLength(Math.min(Math.min(maxLength, net.config().model().maxPositions()),
                     tok.modelMaxLength()));
+            TokenizerFiles.Saved savedTokenizer = tokenizerFiles.toSave(truncation.maxLength());
             TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, truncation);
             TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, truncation);
             var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
             var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels,
                     common.precision());
-            var trainer = new Trainer(net, loss, options(), out.resolve("checkpoints"), tokenizerFiles,
-                    truncation.maxLength(), evalOptions);
+            var trainer = new Trainer(net, loss, options(), out.resolve("checkpoints"), savedTokenizer,
+                    evalOptions);
             Path from = resume ? trainer.resumable().orElseThrow(() ->
                     new HeadwiseException("--resume: no checkpoint in " + out.resolve("checkpoints") + ".")) : null;
             var stop = new AtomicBoolean();
@@ -202,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
             ModelFiles.save(finalModel, out);
-            tokenizerFiles.writeTo(out, truncation.maxLength());
+            savedTokenizer.writeTo(out);
             if (result != null) {
                 AtomicFiles.write(out.resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
                 console.println(result.text());

@@ -64,12 +64,29 @@ public record TokenizerFiles(byte[] json, String source, TokenizerConfig config)
         return HfTokenizer.fromJson(json, source, config.modelMaxLength());
     }
 
-    /**
-     * Writes {@code tokenizer.json} (without padding or truncation settings, which HF would apply to every call)
-     * and {@code tokenizer_config.json} (with {@code model_max_length = maxLength}, the normalizer's settings,
-     * the special tokens and the tokenizer class) into {@code dir}, keeping the source config's other fields.
-     */
+    /** Writes the files of {@link #toSave(int)} into {@code dir}. */
     public void writeTo(Path dir, int maxLength) {
+        toSave(maxLength).writeTo(dir);
+    }
+
+    /** The two files a model directory gets, ready to be written into as many directories as needed. */
+    public record Saved(byte[] tokenizerJson, byte[] tokenizerConfig) {
+        public void writeTo(Path dir) {
+            try {
+                AtomicFiles.write(dir.resolve(TOKENIZER_JSON), tokenizerJson);
+                AtomicFiles.write(dir.resolve(TokenizerConfig.FILE), tokenizerConfig);
+            } catch (IOException e) {
+                throw new HeadwiseException("cannot write the tokenizer files into " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * {@code tokenizer.json} without padding or truncation settings (HF would apply them to every call), and
+     * {@code tokenizer_config.json} with {@code model_max_length = maxLength}, the normalizer's settings, the
+     * special tokens and the tokenizer class, keeping the source config's other fields.
+     */
+    public Saved toSave(int maxLength) {
         BertNormalization n = normalizerOf(json, source);
         byte[] clean = rewrite(json, source, n, true);
         ObjectNode c = config.json();
@@ -88,10 +105,9 @@ public record TokenizerFiles(byte[] json, String source, TokenizerConfig config)
             if (!c.has(key) && hasToken(tree, token)) c.put(key, token);
         });
         try {
-            AtomicFiles.write(dir.resolve(TOKENIZER_JSON), clean);
-            AtomicFiles.write(dir.resolve(TokenizerConfig.FILE), JSON.writeValueAsBytes(c));
+            return new Saved(clean, JSON.writeValueAsBytes(c));
         } catch (IOException e) {
-            throw new HeadwiseException("cannot write the tokenizer files into " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("serializing an in-memory JSON tree cannot fail", e);
         }
     }
 

@@ -34,13 +34,11 @@ final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
-    private final TokenizerFiles tokenizer;
-    private final int maxLength;
+    private final TokenizerFiles.Saved tokenizer;
 
-    Checkpoints(Path root, TokenizerFiles tokenizer, int maxLength) {
+    Checkpoints(Path root, TokenizerFiles.Saved tokenizer) {
         this.root = root;
         this.tokenizer = tokenizer;
-        this.maxLength = maxLength;
     }
 
     Path dir(long step) {
@@ -52,7 +50,7 @@ final class Checkpoints {
         try {
             AtomicFiles.replaceDirectory(target, true, tmp -> {
                 ModelFiles.save(model, tmp);
-                if (tokenizer != null) tokenizer.writeTo(tmp, maxLength);
+                if (tokenizer != null) tokenizer.writeTo(tmp);
                 try (var arena = Arena.ofConfined(); var scope = new PointerScope()) {
                     List<TensorData> tensors = List.of(
                             Tensors.toData("exp_avg", optimizer.expAvg(), arena),

@@ -52,15 +52,14 @@ public final class Trainer {
 
     /**
      * @param checkpointDir where checkpoints go ({@code <out>/checkpoints})
-     * @param tokenizer     written into each checkpoint, with {@code maxLength}, so any checkpoint is a usable
-     *                      model directory; may be null
+     * @param tokenizer     written into each checkpoint so any checkpoint is a usable model directory; may be null
      */
-    public Trainer(TextClassifier model, Loss loss, TrainOptions options, Path checkpointDir, TokenizerFiles tokenizer,
-                   int maxLength, Evaluator.Options evalOptions) {
+    public Trainer(TextClassifier model, Loss loss, TrainOptions options, Path checkpointDir, TokenizerFiles.Saved tokenizer,
+                   Evaluator.Options evalOptions) {
         this.model = model;
         this.loss = loss;
         this.options = options;
-        this.checkpoints = new Checkpoints(checkpointDir, tokenizer, maxLength);
+        this.checkpoints = new Checkpoints(checkpointDir, tokenizer);
         this.evalOptions = evalOptions;
     }
 

@@ -63,7 +63,7 @@ class TrainerTest {
     private Run run(Path out, java.util.function.LongPredicate stop, boolean resume, int epochs) throws Exception {
         TextClassifier model = model();
         var trainer = new Trainer(model, new Loss(heads(), Loss.LossOptions.NONE), options(epochs), out.resolve("checkpoints"),
-                null, 0, new Evaluator.Options(16, null, true));
+                null, new Evaluator.Options(16, null, true));
         Path from = resume ? trainer.resumable().orElseThrow() : null;
         var console = new StringWriter();
         Trainer.Outcome outcome;
@@ -107,7 +107,7 @@ class TrainerTest {
         run(out, s -> s == 3, false); // leaves checkpoint-3
         TextClassifier model = model();
         var trainer = new Trainer(model, new Loss(heads(), Loss.LossOptions.NONE), options(3), out.resolve("checkpoints"),
-                null, 0, new Evaluator.Options(16, null, true));
+                null, new Evaluator.Options(16, null, true));
         Path from = trainer.resumable().orElseThrow();
         try (var log = new TrainingLog(out.resolve("metrics.jsonl"), new PrintWriter(new StringWriter()), false, 9, 3)) {
             var e = org.junit.jupiter.api.Assertions.assertThrows(dev.headwise.HeadwiseException.class, () ->

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code export --level} and {@code evaluate} on a classifier headwise did not train. */
-class ExportCommandTest {
+/** {@code export --level}, and {@code evaluate} and {@code train} from a classifier headwise did not train. */
+class HfClassifierCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Device CPU = new Device("cpu");
 
@@ -98,5 +98,20 @@ class ExportCommandTest {
         assertEquals(1, mismatch.exitCode());
         assertEquals(1, mismatch.err().strip().lines().count(), mismatch.err());
         assertTrue(mismatch.err().contains("crimson") && mismatch.err().contains("[red, green, blue]"), mismatch.err());
+    }
+
+    @Test
+    void fineTuningFromAClassifierNamesNewAndDroppedLabels() throws IOException {
+        Path model = save(Heads.single(Task.MULTICLASS, List.of("red", "green", "blue")), "colours");
+        var sb = new StringBuilder("text,label\n");
+        for (int i = 0; i < 12; i++) sb.append("text ").append(i).append(',').append(List.of("red", "purple", "green").get(i % 3)).append('\n');
+        Path data = Files.writeString(tmp.resolve("t.csv"), sb);
+        Path out = tmp.resolve("run");
+        var r = CliRunner.run("train", "--model", model.toString(), "--data", data.toString(), "--task", "multiclass",
+                "--max-steps", "1", "--eval-split", "0.25", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("labels new to the checkpoint (fresh classifier rows): purple"), r.out());
+        assertTrue(r.out().contains("labels of the checkpoint not in the data (rows dropped): blue"), r.out());
+        assertTrue(r.out().contains("in a new order"), "green moves from row 1 to row 0: " + r.out());
     }
 }
