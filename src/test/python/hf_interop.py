@@ -19,39 +19,30 @@ VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "Hello", "world"
          "cafe", "Café", "owners", "say", "the", "end", "."]
 
 
-def headwise_predict(model_dir, texts):
-    """README, "Using headwise models from Python": headwise's decision from its config.json block."""
-    tok = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
+def headwise_predict(model, tok, text):
+    """headwise's decision for one text, from config.json's "headwise" block."""
     hw = model.config.headwise
-    max_len, tail = hw["max_length"], hw.get("tail_tokens", 0)
-    answers = []
-    for text in texts:
-        ids = tok(text)["input_ids"]                       # [CLS] ... [SEP], not truncated
-        if len(ids) > max_len:                             # head+tail: the first tokens and the last ones
-            ids = ids[:max_len - tail - 1] + ids[len(ids) - tail - 1:]
-        with torch.no_grad():
-            logits = model(torch.tensor([ids])).logits[0]
-        levels = hw["levels"]
-        if hw["task"] == "multilabel":
-            t = hw.get("thresholds", {"global": 0.5})
-            cut = t.get("per_label") or [t["global"]] * len(logits)
-            p = torch.sigmoid(logits)
-            answers.append([levels[0]["labels"][i] for i in range(len(p)) if p[i] >= cut[i]])
-        elif hw["task"] == "hierarchical":
-            links = hw.get("label_space", {}).get("hierarchy", []) if hw.get("consistent_decoding", True) else []
-            path = []
-            for k, level in enumerate(levels):
-                start, end = level["logits"]
-                scores = logits[start:end]
-                allowed = links[k - 1].get(path[-1], []) if k > 0 and k - 1 < len(links) else []
-                ids_ok = [level["labels"].index(c) for c in allowed] or range(len(scores))
-                best = max(ids_ok, key=lambda c: scores[c].item())   # the first of equal scores
-                path.append(level["labels"][best])
-            answers.append(path)
-        else:                                              # multiclass, and binary saved as two logits
-            answers.append([levels[0]["labels"][int(torch.argmax(logits))]])
-    return answers
+    ids = tok(text)["input_ids"]                         # [CLS] ... [SEP], uncut
+    n, tail = hw["max_length"], hw["tail_tokens"]
+    if len(ids) > n:                                     # head+tail: the first tokens and the last ones
+        ids = ids[:n - tail - 1] + ids[len(ids) - tail - 1:]
+    with torch.no_grad():
+        logits = model(torch.tensor([ids])).logits[0]
+    levels = hw["levels"]
+    if hw["task"] == "multilabel":                       # sigmoids against the tuned thresholds
+        t = hw.get("thresholds", {"global": 0.5})
+        cut = t.get("per_label") or [t["global"]] * len(logits)
+        return [l for l, p, c in zip(levels[0]["labels"], torch.sigmoid(logits).tolist(), cut) if p >= c]
+    if hw["task"] != "hierarchical":                     # multiclass, and binary saved as two logits
+        return [levels[0]["labels"][int(logits.argmax())]]
+    links = hw.get("label_space", {}).get("hierarchy", []) if hw.get("consistent_decoding", True) else []
+    path = []
+    for k, level in enumerate(levels):                   # each level owns logits[start:end]
+        start, end = level["logits"]
+        allowed = links[k - 1].get(path[-1], []) if 0 < k <= len(links) else []
+        ids = [level["labels"].index(c) for c in allowed] or range(end - start)
+        path.append(level["labels"][max(ids, key=lambda c: logits[start + c].item())])
+    return path
 
 
 def read(texts_file, out_file, *model_dirs):
@@ -76,7 +67,8 @@ def read_one(model_dir, texts):
            "fine_tune_problem_type": model.config.problem_type, "model_max_length": tok.model_max_length,
            "ids": [tok(t, truncation=True)["input_ids"] for t in texts]}
     if hasattr(model.config, "headwise"):
-        out["headwise_predict"] = headwise_predict(model_dir, texts)
+        model.eval()
+        out["headwise_predict"] = [headwise_predict(model, tok, t) for t in texts]
     return out
 
 

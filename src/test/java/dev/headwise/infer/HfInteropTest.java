@@ -27,7 +27,6 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,14 +87,26 @@ class HfInteropTest {
         run("make", hfModels.toString());
     }
 
-    @BeforeEach
-    void requireHf() {
+    private static void requireHf() {
         Assumptions.assumeTrue(skipped == null, skipped);
+    }
+
+    /** The README shows the very function these tests run to reproduce headwise's decisions in Python. */
+    @Test
+    void readmeShowsTheTestedPythonFunction() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("## Using headwise models from Python");
+        assertTrue(section >= 0, "README section");
+        int start = readme.indexOf("def headwise_predict", section);
+        int end = readme.indexOf("```", start);
+        String function = readme.substring(start, end);
+        assertTrue(Files.readString(SCRIPT).contains(function), "README's headwise_predict differs from " + SCRIPT);
     }
 
     /** Every task's model as HF loads it: the same logits, the same pipeline answers, no regression fine-tuning. */
     @Test
     void headwiseModelsOfEveryTaskReadTheSameInHf() throws Exception {
+        requireHf();
         Path vocab = Files.createDirectories(tmp.resolve("vocab"));
         Files.write(vocab.resolve("vocab.txt"), VOCAB);
         var dirs = new ArrayList<Path>();
@@ -131,12 +142,11 @@ class HfInteropTest {
                 List<Prediction> ps = classifier.predict(TEXTS);
                 for (int i = 0; i < TEXTS.size(); i++) {
                     Prediction p = ps.get(i);
-                    if (h.has("headwise_predict")) {
-                        var decided = new ArrayList<String>();
-                        h.get("headwise_predict").get(i).forEach(n -> decided.add(n.asText()));
-                        assertEquals(p.labels().stream().sorted().toList(), decided.stream().sorted().toList(),
-                                dir + ": the README's Python decides as headwise, text " + i);
-                    }
+                    assertTrue(h.has("headwise_predict"), dir + ": HF keeps config.json's headwise block");
+                    var decided = new ArrayList<String>();
+                    h.get("headwise_predict").get(i).forEach(n -> decided.add(n.asText()));
+                    assertEquals(p.labels().stream().sorted().toList(), decided.stream().sorted().toList(),
+                            dir + ": the README's Python decides as headwise, text " + i);
                     boolean cutAlike = classifier.truncation().tailTokens() == 0 || !p.truncated();
                     if (heads.task() != Task.HIERARCHICAL && cutAlike) {
                         JsonNode answer = h.get("pipeline").get(i);
@@ -154,6 +164,7 @@ class HfInteropTest {
     /** HF models of every kind (architectures, labels, vocab-only and cased tokenizers, shards, fp16/bf16) in headwise. */
     @Test
     void hfModelsOfEveryKindReadTheSameInHeadwise() throws Exception {
+        requireHf();
         double maxDiff = 0;
         int models = 0;
         try (var dirs = Files.list(hfModels)) {
@@ -184,6 +195,7 @@ class HfInteropTest {
     /** An HF classifier evaluated by label name, and a vocab-only two-label one predicted and fine-tuned as binary. */
     @Test
     void hfClassifiersAreEvaluatedAndFineTunedByLabelName() throws Exception {
+        requireHf();
         Path multiclass = hfModels.resolve("distilbert-multiclass");
         JsonNode expected = JSON.readTree(multiclass.resolve("expected.json").toFile());
         List<String> gold = List.of("red", "green", "blue", "red");
@@ -228,6 +240,7 @@ class HfInteropTest {
     /** Five AdamW steps from the same weights (dropout 0) end where HF's loop ends. */
     @Test
     void fiveTrainingStepsEqualHfsLoop() throws Exception {
+        requireHf();
         double[] lrs = {1e-2, 8e-3, 6e-3, 4e-3, 2e-3};
         var cases = Map.of("distilbert-multiclass", List.<Object>of(0, 1, 2, 0),
                 "bert-multilabel-sharded-fp16", List.<Object>of(List.of(1, 0, 1), List.of(0, 1, 0), List.of(1, 1, 0), List.of(0, 0, 1)));
