@@ -97,6 +97,8 @@ def make(root):
         "bert-multilabel-sharded-fp16": ("bert", ["x", "y", "z"], "multi_label_classification",
                                          {"max_shard_size": "4KB", "dtype": torch.float16}, "json-uncased"),
         "distilbert-one-logit-bf16": ("distilbert", ["spam"], None, {"dtype": torch.bfloat16}, "json-cased"),
+        "bert-level-names": ("bert", ["level1:p", "level1:q", "level2:p1", "level2:p2", "level2:q1"], None, {},
+                             "json-uncased"),
     }
     for name, (arch, labels, problem, save, tokenizer) in kinds.items():
         d = os.path.join(root, name)
@@ -124,7 +126,8 @@ def make(root):
 
 def train(model_dir, batch_file, out_file):
     """HF Trainer's optimisation, step by step: AdamW without decay on biases and LayerNorm weights,
-    gradient clipping at 1.0, the model's own loss for its problem_type."""
+    gradient clipping at 1.0; the model's own loss for its problem_type, or what an HF user overrides
+    compute_loss with for heads HF lacks: BCE on one logit ("bce"), a cross-entropy per level ("levels")."""
     b = json.load(open(batch_file))
     model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32)
     model.train()
@@ -135,12 +138,23 @@ def train(model_dir, batch_file, out_file):
     opt = torch.optim.AdamW(groups, lr=b["lrs"][0], betas=(0.9, 0.999), eps=1e-8)
     ids = torch.tensor(b["ids"])
     mask = torch.tensor(b["mask"])
-    labels = torch.tensor(b["labels"], dtype=torch.float32 if b["multilabel"] else torch.long)
+    loss_kind = b["loss"]
+    labels = torch.tensor(b["labels"], dtype=torch.long if loss_kind in ("model", "levels") and not b["multilabel"]
+                          else torch.float32)
     losses = []
     for lr in b["lrs"]:
         for g in opt.param_groups:
             g["lr"] = lr
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        if loss_kind == "model":
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        else:
+            logits = model(input_ids=ids, attention_mask=mask).logits
+            if loss_kind == "bce":
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), labels)
+            else:
+                bounds = b["level_bounds"]
+                loss = sum(torch.nn.functional.cross_entropy(logits[:, s:e], labels[:, k])
+                           for k, (s, e) in enumerate(bounds))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 /** {@code headwise import}: a BERT ONNX export to an HF model directory. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Import the encoder weights of a BERT ONNX export into an HF-layout directory "
-                + "(config.json, model.safetensors, tokenizer.json).")
+                + "(config.json, model.safetensors, tokenizer.json, tokenizer_config.json).")
 final class ImportCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

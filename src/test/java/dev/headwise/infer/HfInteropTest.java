@@ -189,7 +189,7 @@ class HfInteropTest {
             }
         }
         System.out.printf("HF interop: %d HF models read by headwise, max |logit diff| %.2e%n", models, maxDiff);
-        assertEquals(4, models);
+        assertEquals(5, models);
     }
 
     /** An HF classifier evaluated by label name, and a vocab-only two-label one predicted and fine-tuned as binary. */
@@ -237,45 +237,59 @@ class HfInteropTest {
         assertTrue(JSON.readTree(run.resolve("tokenizer.json").toFile()).get("padding").isNull());
     }
 
-    /** Five AdamW steps from the same weights (dropout 0) end where HF's loop ends. */
+    /** One training comparison: an HF model read as {@code task}, its targets, and the loss HF trains it with. */
+    private record StepCase(String dir, Task task, Object labels, String loss) {}
+
+    /**
+     * Five AdamW steps from the same weights (dropout 0) end where HF's loop ends: with the model's own loss for
+     * multiclass and multilabel, and with what an HF user overrides compute_loss with for one-logit binary
+     * (BCE) and per-level heads (a cross-entropy per level, summed).
+     */
     @Test
     void fiveTrainingStepsEqualHfsLoop() throws Exception {
         requireHf();
         double[] lrs = {1e-2, 8e-3, 6e-3, 4e-3, 2e-3};
-        var cases = Map.of("distilbert-multiclass", List.<Object>of(0, 1, 2, 0),
-                "bert-multilabel-sharded-fp16", List.<Object>of(List.of(1, 0, 1), List.of(0, 1, 0), List.of(1, 1, 0), List.of(0, 0, 1)));
-        for (var c : cases.entrySet()) {
-            Path dir = hfModels.resolve(c.getKey());
-            boolean multilabel = c.getKey().contains("multilabel");
+        var cases = List.of(
+                new StepCase("distilbert-multiclass", Task.MULTICLASS, List.of(0, 1, 2, 0), "model"),
+                new StepCase("bert-multilabel-sharded-fp16", Task.MULTILABEL,
+                        List.of(List.of(1, 0, 1), List.of(0, 1, 0), List.of(1, 1, 0), List.of(0, 0, 1)), "model"),
+                new StepCase("distilbert-one-logit-bf16", Task.BINARY, List.of(1, 0, 1, 0), "bce"),
+                new StepCase("bert-level-names", Task.HIERARCHICAL,
+                        List.of(List.of(0, 0), List.of(0, 1), List.of(1, 2), List.of(0, 0)), "levels"));
+        for (StepCase c : cases) {
+            Path dir = hfModels.resolve(c.dir());
             JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
             var encodings = new ArrayList<Encoding>();
             expected.get("ids").forEach(ids -> encodings.add(new Encoding(ints(ids), new int[ids.size()])));
-            torch.manual_seed(0);
-            TextClassifier model = ModelFiles.load(dir, CPU);
+            TextClassifier model = ModelFiles.load(dir, CPU, c.task());
+            Heads heads = model.config().heads();
+            JsonNode labels = JSON.valueToTree(c.labels());
             var ours = new ArrayList<Double>();
             try (var scope = new PointerScope()) {
                 ModelInput x = Inputs.pad(encodings, 0, CPU);
-                var targets = multilabel ? Tensors.floats(flat(c.getValue()), TEXTS.size(), 3)
-                        : Tensors.longs(new long[]{0, 1, 2, 0}, TEXTS.size());
-                var batch = new ModelInput(x.ids(), x.mask(), null, targets);
-                var step = new TrainingStep(model, new Loss(model.config().heads(), Loss.LossOptions.NONE),
+                var batch = new ModelInput(x.ids(), x.mask(), null, targets(c.task(), labels));
+                var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                         new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
                 for (double lr : lrs) {
                     ours.add(step.accumulate(batch, 1.0).item_double());
                     step.update(lr);
                 }
-                ObjectNode b = JSON.createObjectNode().put("multilabel", multilabel);
-                b.set("lrs", JSON.valueToTree(lrs));
-                b.set("labels", JSON.valueToTree(c.getValue()));
-                b.set("ids", JSON.valueToTree(padded(encodings, false)));
-                b.set("mask", JSON.valueToTree(padded(encodings, true)));
-                Files.write(tmp.resolve("batch.json"), JSON.writeValueAsBytes(b));
             }
-            Path result = tmp.resolve("steps-" + c.getKey() + ".json");
-            run("train", dir.toString(), tmp.resolve("batch.json").toString(), result.toString());
+            ObjectNode b = JSON.createObjectNode().put("multilabel", c.task() == Task.MULTILABEL).put("loss", c.loss());
+            b.set("lrs", JSON.valueToTree(lrs));
+            b.set("labels", labels);
+            b.set("ids", JSON.valueToTree(padded(encodings, false)));
+            b.set("mask", JSON.valueToTree(padded(encodings, true)));
+            var bounds = b.putArray("level_bounds");
+            for (int l = 0; l < heads.levels().size(); l++) {
+                bounds.addArray().add(heads.offset(l)).add(heads.offset(l) + heads.levels().get(l).size());
+            }
+            Path batchFile = Files.write(tmp.resolve("batch-" + c.dir() + ".json"), JSON.writeValueAsBytes(b));
+            Path result = tmp.resolve("steps-" + c.dir() + ".json");
+            run("train", dir.toString(), batchFile.toString(), result.toString());
             JsonNode hf = JSON.readTree(result.toFile());
             for (int s = 0; s < lrs.length; s++) {
-                assertEquals(hf.get("losses").get(s).asDouble(), ours.get(s), 1e-5, c.getKey() + " loss of step " + (s + 1));
+                assertEquals(hf.get("losses").get(s).asDouble(), ours.get(s), 1e-5, c.dir() + " loss of step " + (s + 1));
             }
             double maxDiff = 0;
             for (var e : model.parameters().named().entrySet()) {
@@ -284,9 +298,34 @@ class HfInteropTest {
                 assertEquals(theirs.size(), mine.length, e.getKey());
                 for (int k = 0; k < mine.length; k++) maxDiff = Math.max(maxDiff, Math.abs(mine[k] - theirs.get(k).asDouble()));
             }
-            System.out.printf("HF interop: %s, 5 AdamW steps, max |weight diff| %.2e, losses %s%n", c.getKey(), maxDiff, ours);
-            assertTrue(maxDiff < TOLERANCE, c.getKey() + ": weights differ from HF's by " + maxDiff);
+            System.out.printf("HF interop: %s as %s, 5 AdamW steps, max |weight diff| %.2e, losses %s%n", c.dir(),
+                    c.task().id(), maxDiff, ours);
+            assertTrue(maxDiff < TOLERANCE, c.dir() + ": weights differ from HF's by " + maxDiff);
         }
+    }
+
+    private static org.bytedeco.pytorch.Tensor targets(Task task, JsonNode labels) {
+        int b = labels.size();
+        return switch (task) {
+            case MULTICLASS -> Tensors.longs(longs(labels), b);
+            case BINARY -> Tensors.floats(floats(labels), b);
+            case MULTILABEL -> Tensors.floats(floats(labels), b, labels.get(0).size());
+            case HIERARCHICAL -> Tensors.longs(longs(labels), b, labels.get(0).size());
+        };
+    }
+
+    private static long[] longs(JsonNode nested) {
+        var out = new ArrayList<Long>();
+        (nested.get(0).isArray() ? nested.valueStream().flatMap(JsonNode::valueStream) : nested.valueStream())
+                .forEach(n -> out.add(n.asLong()));
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static float[] floats(JsonNode nested) {
+        long[] l = longs(nested);
+        float[] out = new float[l.length];
+        for (int i = 0; i < l.length; i++) out[i] = l[i];
+        return out;
     }
 
     /** A tiny model of {@code task} with large enough weights for distinct answers, saved with the vocabulary's tokenizer. */
@@ -379,14 +418,6 @@ class HfInteropTest {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
         return out;
-    }
-
-    private static float[] flat(List<Object> rows) {
-        var out = new ArrayList<Float>();
-        rows.forEach(r -> ((List<?>) r).forEach(v -> out.add(((Integer) v).floatValue())));
-        float[] a = new float[out.size()];
-        for (int i = 0; i < a.length; i++) a[i] = out.get(i);
-        return a;
     }
 
     /** The ids padded with 0 as {@link Inputs#pad} pads them, or their attention mask. */
