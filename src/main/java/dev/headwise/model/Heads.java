@@ -3,7 +3,9 @@ package dev.headwise.model;
 import dev.headwise.Task;
 import dev.headwise.HeadwiseException;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -71,14 +73,14 @@ public record Heads(Task task, List<Level> levels) {
             case MULTICLASS, MULTILABEL -> task == Task.BINARY ? single(target, names)
                     : new Heads(target, List.of(new Level(levels.getFirst().name(), names)));
             case HIERARCHICAL -> {
-                var split = new java.util.LinkedHashMap<String, List<String>>();
+                var split = new LinkedHashMap<String, List<String>>();
                 String last = null;
                 for (String n : names) {
                     int colon = n.indexOf(':');
                     if (colon <= 0) throw cannotRead(target, names);
                     String level = n.substring(0, colon);
                     if (!level.equals(last) && split.containsKey(level)) throw cannotRead(target, names);
-                    split.computeIfAbsent(level, k -> new java.util.ArrayList<>()).add(n.substring(colon + 1));
+                    split.computeIfAbsent(level, k -> new ArrayList<>()).add(n.substring(colon + 1));
                     last = level;
                 }
                 yield new Heads(target, split.entrySet().stream().map(e -> new Level(e.getKey(), e.getValue())).toList());
@@ -94,7 +96,7 @@ public record Heads(Task task, List<Level> levels) {
 
     /** HF's names of the logits (id2label): both labels for binary, {@code level:label} for hierarchical models. */
     public List<String> logitNames() {
-        var names = new java.util.ArrayList<String>();
+        var names = new ArrayList<String>();
         for (Level l : levels) {
             for (String label : l.labels()) names.add(task == Task.HIERARCHICAL ? l.name() + ":" + label : label);
         }

@@ -1,10 +1,14 @@
 package dev.headwise.model;
 
+import dev.headwise.HeadwiseException;
+import dev.headwise.Task;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -89,21 +93,21 @@ public final class TextClassifier {
         Heads heads = config.heads();
         int i = 0;
         while (i < heads.levels().size() && !heads.levels().get(i).name().equals(name)) i++;
-        if (heads.task() != dev.headwise.Task.HIERARCHICAL || i == heads.levels().size()) {
-            throw new dev.headwise.HeadwiseException("the model has no label level '" + name + "'; its levels: "
+        if (heads.task() != Task.HIERARCHICAL || i == heads.levels().size()) {
+            throw new HeadwiseException("the model has no label level '" + name + "'; its levels: "
                     + heads.levels().stream().map(Heads.Level::name).toList() + ".");
         }
         Heads.Level level = heads.levels().get(i);
         if (level.size() < 2) {
-            throw new dev.headwise.HeadwiseException("level '" + name + "' has a single label, so it is no classifier.");
+            throw new HeadwiseException("level '" + name + "' has a single label, so it is no classifier.");
         }
         var extras = config.extras();
         extras.remove(List.of("label_space", "data", "consistent_decoding", "thresholds"));
         extras.put("exported_level", name);
-        var out = allocate(config.withHeads(Heads.single(dev.headwise.Task.MULTICLASS, level.labels())).withExtras(extras),
+        var out = allocate(config.withHeads(Heads.single(Task.MULTICLASS, level.labels())).withExtras(extras),
                 device, parameters.flat().scalar_type());
-        try (var scope = new org.bytedeco.javacpp.PointerScope()) {
-            var values = new java.util.HashMap<>(parameters.named());
+        try (var scope = new PointerScope()) {
+            var values = new HashMap<>(parameters.named());
             values.put(HeadRows.WEIGHT, values.get(HeadRows.WEIGHT).narrow(0, heads.offset(i), level.size()));
             values.put(HeadRows.BIAS, values.get(HeadRows.BIAS).narrow(0, heads.offset(i), level.size()));
             out.parameters.load(values, "level " + name);

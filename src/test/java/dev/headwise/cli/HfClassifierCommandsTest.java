@@ -114,4 +114,38 @@ class HfClassifierCommandsTest {
         assertTrue(r.out().contains("labels of the checkpoint not in the data (rows dropped): blue"), r.out());
         assertTrue(r.out().contains("in a new order"), "green moves from row 1 to row 0: " + r.out());
     }
+
+    /** A directory with vocab.txt and tokenizer_config.json instead of tokenizer.json, cased: every command reads it. */
+    @Test
+    void vocabOnlyDirectoryWorksForEveryCommand() throws IOException {
+        Path model = save(Heads.single(Task.MULTICLASS, List.of("red", "green", "blue")), "vocab-only");
+        JsonNode vocab = JSON.readTree(model.resolve("tokenizer.json").toFile()).get("model").get("vocab");
+        String[] tokens = new String[vocab.size()];
+        vocab.properties().forEach(e -> tokens[e.getValue().intValue()] = e.getKey());
+        Files.write(model.resolve("vocab.txt"), List.of(tokens));
+        Files.delete(model.resolve("tokenizer.json"));
+        Files.writeString(model.resolve("tokenizer_config.json"), "{\"do_lower_case\": false, \"model_max_length\": 48}");
+        Path data = Files.writeString(tmp.resolve("v.csv"), "text,label\nRed sky,red\nGreen grass,green\nBlue sea,blue\n"
+                + "red sky,red\ngreen grass,green\nblue sea,blue\n");
+
+        var predict = CliRunner.run("predict", "--model", model.toString(), "Red sky");
+        assertEquals(0, predict.exitCode(), predict.err());
+        var evaluate = CliRunner.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--task", "multiclass");
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+        var encode = CliRunner.run("encode", "--model", model.toString(), "Red sky");
+        assertEquals(0, encode.exitCode(), encode.err());
+        Path out = tmp.resolve("vocab-run");
+        var train = CliRunner.run("train", "--model", model.toString(), "--data", data.toString(), "--task", "multiclass",
+                "--max-steps", "1", "--eval-split", "0.5", "--out", out.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        JsonNode config = JSON.readTree(out.resolve("tokenizer_config.json").toFile());
+        assertTrue(!config.get("do_lower_case").asBoolean(), config.toString());
+        assertEquals(48, config.get("model_max_length").asInt(), "--max-length 128 capped at the source's model_max_length");
+        assertEquals(48, JSON.readTree(out.resolve("config.json").toFile()).get("headwise").get("max_length").asInt());
+        try (var cased = dev.headwise.tokenize.Tokenizers.load(out); var source = dev.headwise.tokenize.Tokenizers.load(model)) {
+            assertArrayEquals(source.encode("Red Sky", 16).ids(), cased.encode("Red Sky", 16).ids());
+            assertTrue(!java.util.Arrays.equals(cased.encode("Red Sky", 16).ids(), cased.encode("red sky", 16).ids()),
+                    "the cased vocabulary tells Red from red");
+        }
+    }
 }
