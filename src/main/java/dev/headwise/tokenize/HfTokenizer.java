@@ -5,8 +5,6 @@ import dev.headwise.HeadwiseException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,15 +50,6 @@ public final class HfTokenizer implements TextTokenizer {
         this.padId = padId;
         this.vocabSize = vocabSize;
         this.modelMaxLength = modelMaxLength;
-    }
-
-    /** Loads a {@code tokenizer.json} file. */
-    public static HfTokenizer fromFile(Path tokenizerJson) {
-        try {
-            return fromJson(Files.readAllBytes(tokenizerJson), tokenizerJson.toString());
-        } catch (IOException e) {
-            throw new HeadwiseException("Cannot read the tokenizer file " + tokenizerJson + ": " + e.getMessage() + ".", e);
-        }
     }
 
     /**

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * @param normalization  the BERT normalizer it asks for, or null when it names no BERT tokenizer class
  * @param modelMaxLength {@code model_max_length}, or 0 when absent or HF's "no limit" placeholder
  */
-public record TokenizerConfig(ObjectNode json, BertNormalization normalization, int modelMaxLength) {
-    public static final String FILE = "tokenizer_config.json";
+record TokenizerConfig(ObjectNode json, BertNormalization normalization, int modelMaxLength) {
+    static final String FILE = "tokenizer_config.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BERT_CLASS = Pattern.compile("(Distil)?BertTokenizer(Fast)?");
     /** HF writes 1e30 for "no limit"; no encoder has positions for more than this. */
@@ -30,7 +30,7 @@ public record TokenizerConfig(ObjectNode json, BertNormalization normalization, 
     /** A directory without tokenizer_config.json. */
     static final TokenizerConfig NONE = new TokenizerConfig(JSON.createObjectNode(), null, 0);
 
-    public TokenizerConfig {
+    TokenizerConfig {
         json = json.deepCopy();
     }
 
@@ -40,7 +40,7 @@ public record TokenizerConfig(ObjectNode json, BertNormalization normalization, 
     }
 
     /** Reads {@code dir/tokenizer_config.json}; a directory without one gets HF's defaults for a BERT vocabulary. */
-    public static TokenizerConfig read(Path dir) {
+    static TokenizerConfig read(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) return NONE;
         try {

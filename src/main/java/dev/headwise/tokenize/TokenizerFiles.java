@@ -18,16 +18,25 @@ import java.util.Map;
 /**
  * A model directory's tokenizer files, read as HF's {@code AutoTokenizer} reads them ({@code tokenizer.json} or a
  * bare {@code vocab.txt}, with {@code tokenizer_config.json}) and written as its {@code save_pretrained} writes them.
- *
- * @param json   the {@code tokenizer.json} the directory's tokenizer runs, its normalizer as the config asks
- * @param source names the file in error messages
  */
-public record TokenizerFiles(byte[] json, String source, TokenizerConfig config) {
+public final class TokenizerFiles {
     public static final String TOKENIZER_JSON = "tokenizer.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final JsonFactory STREAM = new JsonFactory();
     private static final Map<String, String> SPECIAL_TOKENS = Map.of("cls_token", "[CLS]", "sep_token", "[SEP]",
             "pad_token", "[PAD]", "unk_token", "[UNK]", "mask_token", "[MASK]");
+
+    /** The tokenizer.json the directory's tokenizer runs, its normalizer as the config asks. */
+    private final byte[] json;
+    /** Names the file in error messages. */
+    private final String source;
+    private final TokenizerConfig config;
+
+    private TokenizerFiles(byte[] json, String source, TokenizerConfig config) {
+        this.json = json;
+        this.source = source;
+        this.config = config;
+    }
 
     /** Reads the tokenizer of {@code dir}: its tokenizer.json, else the WordPiece tokenizer of its vocab.txt. */
     public static TokenizerFiles read(Path dir) {
@@ -56,7 +65,7 @@ public record TokenizerFiles(byte[] json, String source, TokenizerConfig config)
 
     /** A tokenizer.json without a tokenizer_config.json. */
     public static TokenizerFiles of(byte[] json, String source) {
-        return new TokenizerFiles(json, source, TokenizerConfig.NONE);
+        return new TokenizerFiles(json.clone(), source, TokenizerConfig.NONE);
     }
 
     /** The tokenizer these files describe. */
@@ -70,7 +79,15 @@ public record TokenizerFiles(byte[] json, String source, TokenizerConfig config)
     }
 
     /** The two files a model directory gets, ready to be written into as many directories as needed. */
-    public record Saved(byte[] tokenizerJson, byte[] tokenizerConfig) {
+    public static final class Saved {
+        private final byte[] tokenizerJson;
+        private final byte[] tokenizerConfig;
+
+        private Saved(byte[] tokenizerJson, byte[] tokenizerConfig) {
+            this.tokenizerJson = tokenizerJson;
+            this.tokenizerConfig = tokenizerConfig;
+        }
+
         public void writeTo(Path dir) {
             try {
                 AtomicFiles.write(dir.resolve(TOKENIZER_JSON), tokenizerJson);
