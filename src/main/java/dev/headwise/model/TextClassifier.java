@@ -91,9 +91,13 @@ public final class TextClassifier {
      */
     public TextClassifier level(String name) {
         Heads heads = config.heads();
+        if (heads.task() != Task.HIERARCHICAL) {
+            throw new HeadwiseException("only a hierarchical model has label levels to export; this one is "
+                    + heads.task().id() + ".");
+        }
         int i = 0;
         while (i < heads.levels().size() && !heads.levels().get(i).name().equals(name)) i++;
-        if (heads.task() != Task.HIERARCHICAL || i == heads.levels().size()) {
+        if (i == heads.levels().size()) {
             throw new HeadwiseException("the model has no label level '" + name + "'; its levels: "
                     + heads.levels().stream().map(Heads.Level::name).toList() + ".");
         }

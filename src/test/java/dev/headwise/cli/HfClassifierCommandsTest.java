@@ -76,6 +76,13 @@ class HfClassifierCommandsTest {
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
         assertTrue(bad.err().contains("level1, level2"), bad.err());
         assertTrue(!Files.exists(tmp.resolve("x")), "a rejected export leaves no folder");
+
+        Path flat = save(Heads.single(Task.MULTICLASS, List.of("ham", "spam")), "flat");
+        var notHierarchical = CliRunner.run("export", "--model", flat.toString(), "--level", "labels", "--out",
+                tmp.resolve("y").toString());
+        assertEquals(1, notHierarchical.exitCode());
+        assertTrue(notHierarchical.err().contains("only a hierarchical model"), notHierarchical.err());
+        assertTrue(!Files.exists(tmp.resolve("y")));
     }
 
     @Test
