@@ -144,6 +144,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
         var requested = new Truncation(maxLength, tailTokens);  // checked before --overwrite clears anything
+        TokenizerFiles tokenizerFiles = TokenizerFiles.read(tokenizerSource());  // likewise
         prepareOutput();
         Device device = common.setUp();
         DatasetSpec dataSpec = columns.spec();
@@ -155,7 +156,6 @@ final class TrainCommand implements Callable<Integer> {
         int[] evalRows = evalData != null ? rowsOf(evalSet) : split.eval();
         report(console, all, split, evalSet, evalRows);
 
-        TokenizerFiles tokenizerFiles = TokenizerFiles.read(tokenizerSource());
         Heads heads = new Heads(space.task(), space.levels().stream()
                 .map(l -> new Heads.Level(l.name(), l.labels())).toList());
         TextClassifier net = buildModel(heads, device, console);

@@ -154,5 +154,13 @@ class HfClassifierCommandsTest {
             assertTrue(!java.util.Arrays.equals(cased.encode("Red Sky", 16).ids(), cased.encode("red sky", 16).ids()),
                     "the cased vocabulary tells Red from red");
         }
+
+        Files.delete(model.resolve("vocab.txt"));
+        Path none = tmp.resolve("no-tokenizer-run");
+        var refused = CliRunner.run("train", "--model", model.toString(), "--data", data.toString(), "--task", "multiclass",
+                "--max-steps", "1", "--out", none.toString());
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains("neither a tokenizer.json nor a vocab.txt"), refused.err());
+        assertTrue(!Files.exists(none), "a model without tokenizer leaves no --out folder");
     }
 }

@@ -175,6 +175,18 @@ class ModelFilesTest {
         assertTrue(e.getMessage().contains("level:label"), e.getMessage());
     }
 
+    /** An HF classifier whose id2label names level:label, level by level, reads as hierarchical heads. */
+    @Test
+    void levelLabelNamesReadAsHierarchicalHeads() {
+        var names = List.of("level1:p", "level1:q", "level2:p1", "level2:p2", "level2:q1");
+        ModelFiles.save(TextClassifier.create(new ClassifierConfig(TinyModels.distilbert(),
+                Heads.single(Task.MULTICLASS, names)), TinyModels.CPU), dir);
+        assertEquals(TinyModels.heads(Task.HIERARCHICAL), ModelFiles.load(dir, TinyModels.CPU, Task.HIERARCHICAL).config().heads());
+        assertEquals(Task.MULTILABEL, ModelFiles.load(dir, TinyModels.CPU, Task.MULTILABEL).config().heads().task());
+        var mixed = new Heads(Task.MULTICLASS, List.of(new Heads.Level("labels", List.of("a:x", "b:y", "a:z"))));
+        assertThrows(HeadwiseException.class, () -> mixed.as(Task.HIERARCHICAL), "levels must not interleave");
+    }
+
     /** Fine-tuning from a classifier: rows follow their label names; new labels start fresh, dropped ones are named. */
     @Test
     void headRowsAreMatchedByLabelName() {
