@@ -2,7 +2,8 @@
 
   read TEXTS.json OUT.json DIR...  what HF makes of model directories: logits, pipeline answers, the loss
                                    HF would fine-tune with, and headwise's decision as the README computes it
-  make ROOT                        tiny HF classifiers of every kind, each with its logits and token ids
+  make ROOT                        tiny HF classifiers of every kind, each with its logits and token ids, and
+                                   in ROOT-encoder a bare BertModel with its CLS and mean sentence vectors
   train DIR BATCH.json OUT.json    five AdamW steps in HF's way from DIR's weights; the weights afterwards
 """
 import json
@@ -11,7 +12,7 @@ import sys
 
 import torch
 from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertConfig,
-                          BertForSequenceClassification, BertTokenizer, DistilBertConfig,
+                          BertForSequenceClassification, BertModel, BertTokenizer, DistilBertConfig,
                           DistilBertForSequenceClassification, pipeline)
 
 TEXTS = ["Hello world, hello!", "hello hellos World", "Café owners say hello", "world " * 80 + "the end"]
@@ -122,6 +123,18 @@ def make(root):
         json.dump({"texts": TEXTS, "logits": logits.tolist(), "labels": labels,
                    "ids": [tok(t, truncation=True)["input_ids"] for t in TEXTS]},
                   open(os.path.join(d, "expected.json"), "w"))
+    d = root + "-encoder"
+    encoder = BertModel(BertConfig(vocab_size=len(VOCAB), max_position_embeddings=64, hidden_size=16,
+                                   num_hidden_layers=2, num_attention_heads=4, intermediate_size=32)).eval()
+    encoder.save_pretrained(d)
+    tok = BertTokenizer(vocab_file=vocab, model_max_length=32)
+    tok.save_pretrained(d)
+    enc = tok(TEXTS, truncation=True, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        h = encoder(**enc).last_hidden_state
+    mask = enc["attention_mask"].unsqueeze(2).float()
+    json.dump({"cls": h[:, 0].tolist(), "mean": ((h * mask).sum(1) / mask.sum(1)).tolist()},
+              open(os.path.join(d, "expected.json"), "w"))
 
 
 def train(model_dir, batch_file, out_file):

@@ -192,6 +192,28 @@ class HfInteropTest {
         assertEquals(5, models);
     }
 
+    /** A bare HF BertModel, as sentence encoders ship: the same CLS and mean sentence vectors. */
+    @Test
+    void hfEncoderGivesTheSameSentenceVectors() throws Exception {
+        requireHf();
+        Path dir = Path.of(hfModels + "-encoder");
+        JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+        double maxDiff = 0;
+        try (LoadedModel m = LoadedModel.encoder(dir, CPU)) {
+            for (Embeddings.Pooling pooling : Embeddings.Pooling.values()) {
+                List<float[]> ours = Embeddings.embed(m, TEXTS, pooling, m.maxLength(), true);
+                for (int i = 0; i < TEXTS.size(); i++) {
+                    JsonNode row = expected.get(pooling.name().toLowerCase(java.util.Locale.ROOT)).get(i);
+                    for (int k = 0; k < row.size(); k++) {
+                        maxDiff = Math.max(maxDiff, Math.abs(ours.get(i)[k] - row.get(k).asDouble()));
+                        assertEquals(row.get(k).asDouble(), ours.get(i)[k], TOLERANCE, pooling + " text " + i);
+                    }
+                }
+            }
+        }
+        System.out.printf("HF interop: BertModel encoder, CLS and mean vectors, max |diff| %.2e%n", maxDiff);
+    }
+
     /** An HF classifier evaluated by label name, and a vocab-only two-label one predicted and fine-tuned as binary. */
     @Test
     void hfClassifiersAreEvaluatedAndFineTunedByLabelName() throws Exception {
