@@ -156,6 +156,25 @@ class ModelFilesTest {
         assertEquals("pos", json.get("id2label").get("1").asText());
         assertEquals("softmax_pair", json.get("headwise").get("binary_logits").asText());
         assertEquals(Task.BINARY, ModelFiles.load(dir, TinyModels.CPU).config().heads().task());
+
+        // Files from before the two-logit form hold the one row itself; they load as they are.
+        var tensors = new ArrayList<TensorData>();
+        try (var w = SafeTensors.openModelDir(dir)) {
+            w.tensors().forEach((name, t) -> {
+                float[] v = t.toFloatArray();
+                if (name.startsWith("classifier.")) {
+                    long[] shape = t.shape().clone();
+                    shape[0] = 1;
+                    tensors.add(TensorData.ofFloats(name, shape, java.util.Arrays.copyOfRange(v, v.length / 2, v.length)));
+                } else {
+                    tensors.add(TensorData.ofFloats(name, t.shape(), v));
+                }
+            });
+        }
+        SafeTensors.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
+        var old = ModelFiles.load(dir, TinyModels.CPU);
+        model.parameters().named().forEach((name, t) ->
+                assertArrayEquals(Tensors.toFloats(t), Tensors.toFloats(old.parameters().named().get(name)), name));
     }
 
     /** Any HF two-label classifier read as binary: its one logit is the difference of the two. */
