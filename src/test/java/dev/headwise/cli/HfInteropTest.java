@@ -1,10 +1,14 @@
-package dev.headwise.infer;
+package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.Task;
-import dev.headwise.cli.Main;
+import dev.headwise.infer.Classifier;
+import dev.headwise.infer.Embeddings;
+import dev.headwise.infer.Inputs;
+import dev.headwise.infer.LoadedModel;
+import dev.headwise.infer.Prediction;
 import dev.headwise.data.LabelSpace;
 import dev.headwise.model.Activation;
 import dev.headwise.model.Architecture;
@@ -31,8 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,7 +116,7 @@ class HfInteropTest {
         Path hier = dirs.get(Task.HIERARCHICAL.ordinal());
         for (String level : List.of("level1", "level2")) {
             Path out = tmp.resolve("export-" + level);
-            assertEquals(0, cli("export", "--model", hier.toString(), "--level", level, "--out", out.toString()));
+            assertEquals(0, CliRunner.run("export", "--model", hier.toString(), "--level", level, "--out", out.toString()).exitCode());
             dirs.add(out);
         }
         JsonNode hf = read(dirs);
@@ -230,29 +232,35 @@ class HfInteropTest {
         }
         Path data = csv("colours.csv", gold);
         Path metrics = tmp.resolve("colours.json");
-        assertEquals(0, cli("evaluate", "--model", multiclass.toString(), "--data", data.toString(), "--task", "multiclass",
-                "--label-column", "label", "--json", metrics.toString()));
+        var evaluated = CliRunner.run("evaluate", "--model", multiclass.toString(), "--data", data.toString(), "--task",
+                "multiclass", "--label-column", "label", "--json", metrics.toString());
+        assertEquals(0, evaluated.exitCode(), evaluated.err());
         assertEquals(right / 4.0, JSON.readTree(metrics.toFile()).get("accuracy").asDouble(), 1e-9);
 
-        var err = new StringWriter();
-        assertEquals(1, cli(err, "evaluate", "--model", multiclass.toString(), "--data",
-                csv("purple.csv", List.of("red", "purple", "blue", "red")).toString(), "--task", "multiclass"));
-        String message = err.toString().strip();
+        var unknown = CliRunner.run("evaluate", "--model", multiclass.toString(), "--data",
+                csv("purple.csv", List.of("red", "purple", "blue", "red")).toString(), "--task", "multiclass");
+        assertEquals(1, unknown.exitCode());
+        String message = unknown.err().strip();
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.contains("purple") && message.contains("[red, green, blue]"), message);
 
         Path cased = hfModels.resolve("bert-two-label-cased-vocab-only");
         Path binaryData = csv("binary.csv", List.of("POS", "NEG", "POS", "NEG"));
-        assertEquals(0, cli("evaluate", "--model", cased.toString(), "--data", binaryData.toString(), "--task", "binary"));
-        var out = new StringWriter();
-        assertEquals(0, cliOut(out, "predict", "--model", cased.toString(), "--task", "binary", TEXTS.getFirst()));
-        assertTrue(out.toString().contains("POS (") || out.toString().contains("NEG ("), out.toString());
+        var binaryEval = CliRunner.run("evaluate", "--model", cased.toString(), "--data", binaryData.toString(), "--task", "binary");
+        assertEquals(0, binaryEval.exitCode(), binaryEval.err());
+        JsonNode two = JSON.readTree(cased.resolve("expected.json").toFile()).get("logits").get(0);
+        double pos = 1 / (1 + Math.exp(two.get(0).asDouble() - two.get(1).asDouble()));  // HF's softmax of the pair
+        String answer = pos >= 0.5 ? String.format(java.util.Locale.ROOT, "POS (%.3f)", pos)
+                : String.format(java.util.Locale.ROOT, "NEG (%.3f)", 1 - pos);
+        var predicted = CliRunner.run("predict", "--model", cased.toString(), "--task", "binary", TEXTS.getFirst());
+        assertEquals(0, predicted.exitCode(), predicted.err());
+        assertTrue(predicted.out().contains(answer), answer + " in " + predicted.out());
         Path run = tmp.resolve("binary-run");
-        var log = new StringWriter();
-        assertEquals(0, cliOut(log, "train", "--model", cased.toString(), "--data", binaryData.toString(), "--task", "binary",
-                "--max-steps", "1", "--eval-split", "0.25", "--out", run.toString()));
-        assertTrue(!log.toString().contains("classifier.weight") && !log.toString().contains("fresh classifier rows"),
-                "both labels' rows come from the checkpoint: " + log);
+        var log = CliRunner.run("train", "--model", cased.toString(), "--data", binaryData.toString(), "--task", "binary",
+                "--max-steps", "1", "--eval-split", "0.25", "--out", run.toString());
+        assertEquals(0, log.exitCode(), log.err());
+        assertTrue(!log.out().contains("classifier.weight") && !log.out().contains("fresh classifier rows"),
+                "both labels' rows come from the checkpoint: " + log.out());
         JsonNode tokenizerConfig = JSON.readTree(run.resolve("tokenizer_config.json").toFile());
         assertTrue(!tokenizerConfig.get("do_lower_case").asBoolean(), "the cased vocabulary stays cased");
         assertEquals(MAX_LENGTH, tokenizerConfig.get("model_max_length").asInt(), "the source's model_max_length bounds training");
@@ -407,27 +415,6 @@ class HfInteropTest {
         boolean done = p.waitFor(10, TimeUnit.MINUTES);
         if (!done) p.destroyForcibly();
         assertTrue(done && p.exitValue() == 0, "hf_interop.py " + args[0] + " failed:\n" + Files.readString(log));
-    }
-
-    private static int cli(String... args) {
-        return cli(new StringWriter(), args);
-    }
-
-    private static int cli(StringWriter err, String... args) {
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(err));
-        return Main.execute(cl, args);
-    }
-
-    private static int cliOut(StringWriter out, String... args) {
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        var err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        int code = Main.execute(cl, args);
-        if (code != 0) out.write(err.toString());
-        return code;
     }
 
     private static Path csv(String name, List<String> labels) throws IOException {
