@@ -140,25 +140,40 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    /** The parameters {@link #buildModel} initialised afresh, reported once the run has started. */
+    private java.util.List<String> newlyInitialized = java.util.List.of();
+
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
-        var requested = new Truncation(maxLength, tailTokens);  // checked before --overwrite clears anything
-        prepareOutput();
+        // Every option and path is checked, and the data and model are read, before anything is written.
+        var requested = new Truncation(maxLength, tailTokens);
+        TrainOptions trainOptions = options();
+        requireModelPath();
+        RunFolder run = RunFolder.plan(out, resume, overwrite);
+        if (run.plan() == RunFolder.Plan.FINISHED) {
+            console.println("nothing to resume: " + out + " holds a finished run (use --overwrite to train it again).");
+            console.flush();
+            return 0;
+        }
         Device device = common.setUp();
         DatasetSpec dataSpec = columns.spec();
 
         LabeledDataset all = DatasetReader.readTraining(data, dataSpec);
         LabelSpace space = all.labelSpace();
-        DataSplit split = split(all);
+        Path savedSplit = run.work().resolve("split.json");
+        DataSplit split = split(all, run.plan() == RunFolder.Plan.RESUME ? savedSplit : null);
         LabeledDataset evalSet = evalData != null ? DatasetReader.read(evalData, dataSpec, space) : all;
         int[] evalRows = evalData != null ? rowsOf(evalSet) : split.eval();
-        report(console, all, split, evalSet, evalRows);
+        LabeledDataset testSet = testData != null ? DatasetReader.read(testData, dataSpec, space) : all;
 
         Path tokenizerSource = tokenizerSource();
+        Path tokenizerJson = tokenizerJson(tokenizerSource);
         Heads heads = new Heads(space.task(), space.levels().stream()
                 .map(l -> new Heads.Level(l.name(), l.labels())).toList());
-        TextClassifier net = buildModel(heads, device, console);
+        if (metric != null) Evaluator.requireMetric(metric, heads);
+        var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
+        TextClassifier net = buildModel(heads, device);
         try (TextTokenizer tok = Tokenizers.load(tokenizerSource, true)) {
             if (tok.vocabSize() > net.config().model().vocabSize()) {
                 throw new HeadwiseException("the tokenizer has " + tok.vocabSize() + " tokens but the model's vocabulary only "
@@ -167,24 +182,37 @@ final class TrainCommand implements Callable<Integer> {
             var truncation = requested.withMaxLength(Math.min(maxLength, net.config().model().maxPositions()));
             TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, truncation);
             TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, truncation);
-            var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
+            // Multi-label checkpoints are compared after tuning the thresholds on the eval split, as the saved model will be.
             var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels,
-                    common.precision());
-            var trainer = new Trainer(net, loss, options(), out.resolve("checkpoints"), tokenizerJson(tokenizerSource),
+                    common.precision(), space.task() == Task.MULTILABEL);
+            var trainer = new Trainer(net, loss, trainOptions, run.work().resolve("checkpoints"), tokenizerJson,
                     evalOptions);
-            Path from = resume ? trainer.resumable().orElseThrow(() ->
-                    new HeadwiseException("--resume: no checkpoint in " + out.resolve("checkpoints") + ".")) : null;
+            Path from = run.plan() == RunFolder.Plan.RESUME ? trainer.resumable().orElse(null) : null;
+
+            run.create();
+            if (!Files.exists(savedSplit)) split.save(savedSplit);
+            report(console, all, split, evalSet, evalRows);
+            if (!newlyInitialized.isEmpty()) {
+                console.println("initialised from " + model + "; new parameters: " + String.join(", ", newlyInitialized));
+            }
+            if (resume && from == null) {
+                console.println("--resume: no checkpoint of " + out + " yet; training starts from step 0.");
+            }
             var stop = new AtomicBoolean();
             installInterruptHandler(stop, console);
             Trainer.Outcome outcome;
-            try (var log = new TrainingLog(out.resolve("metrics.jsonl"), console, System.console() != null
+            long startStep = from != null ? stepOf(from) : 0;
+            try (var log = new TrainingLog(run.work().resolve("metrics.jsonl"), console, System.console() != null
                     && System.console().isTerminal(), trainer.totalSteps(split.train().length),
-                    from != null ? stepOf(from) : -1)) {
+                    from != null ? startStep : -1)) {
                 outcome = trainer.train(new Trainer.Part(corpus, all, split.train()),
                         new Trainer.Part(evalCorpus, evalSet, evalRows), from, log, s -> stop.get());
+            } catch (RuntimeException e) {
+                if (trainer.resumable().isEmpty()) run.discard(); // nothing there to resume from
+                throw e;
             }
             if (outcome.interrupted()) return 130;
-            Curves.write(out.resolve("metrics.jsonl"), out.resolve("training_curves.png"));
+            Curves.write(run.work().resolve("metrics.jsonl"), run.work().resolve("training_curves.png"));
 
             ObjectNode extras = net.config().extras();
             extras.set("data", columns.toJson());
@@ -192,63 +220,65 @@ final class TrainCommand implements Callable<Integer> {
             truncation.writeTo(extras);
             extras.put("consistent_decoding", !independentLevels);
             Evaluator.Result result = outcome.finalEval();
-            if (result != null && space.task() == Task.MULTILABEL) {
-                Thresholds tuned = Thresholds.tune(dev.headwise.metrics.Scores.toDouble(result.probabilities()), gold(evalSet, evalRows));
-                extras.set("thresholds", JSON.valueToTree(tuned));
-                result = Evaluator.evaluate(net, loss, new Trainer.Part(evalCorpus, evalSet, evalRows),
-                        new Evaluator.Options(evalOptions.batchSize(), tuned, true, common.precision()));
-                console.printf("tuned decision thresholds on the eval split: global %.3f%n", tuned.global());
+            Thresholds thresholds = result != null ? result.thresholds() : null;
+            if (thresholds != null) {
+                extras.set("thresholds", JSON.valueToTree(thresholds));
+                console.printf("decision thresholds tuned on the eval split: global %.3f%n", thresholds.global());
+                var untuned = Thresholds.untunedLabels(gold(evalSet, evalRows));
+                if (!untuned.isEmpty()) {
+                    console.printf("labels with fewer than %d eval positives use the global threshold: %s%n",
+                            Thresholds.MIN_POSITIVES_PER_LABEL,
+                            untuned.stream().map(space.labels()::get).collect(java.util.stream.Collectors.joining(", ")));
+                }
             }
             TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
-            ModelFiles.save(finalModel, out);
-            Files.write(out.resolve("tokenizer.json"), Files.readAllBytes(tokenizerJson(tokenizerSource)));
+            ModelFiles.save(finalModel, run.work());
+            Files.write(run.work().resolve("tokenizer.json"), Files.readAllBytes(tokenizerJson));
             if (result != null) {
-                AtomicFiles.write(out.resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
+                AtomicFiles.write(run.work().resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
                 console.println(result.text());
             }
             if (split.test().length > 0 || testData != null) {
-                LabeledDataset testSet = testData != null ? DatasetReader.read(testData, dataSpec, space) : all;
                 int[] testRows = testData != null ? rowsOf(testSet) : split.test();
                 TokenizedCorpus testCorpus = testSet == all ? corpus : TokenizedCorpus.build(testSet.texts(), tok, truncation);
-                var thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
                 var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
                         new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels, common.precision()));
-                AtomicFiles.write(out.resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
+                AtomicFiles.write(run.work().resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
                 console.println("test split (" + testRows.length + " examples):");
                 console.println(test.text());
             }
-            console.printf("trained %d steps in %.1f s (%.1f samples/s); model saved to %s%n", outcome.steps(),
-                    outcome.trainSeconds(), outcome.samplesPerSecond(), out);
+            run.publish();
+            long ran = outcome.steps() - startStep;
+            console.printf("trained %d steps%s in %.1f s (%.1f samples/s); model saved to %s (%s on disk)%n", ran,
+                    ran != outcome.steps() ? " (" + outcome.steps() + " in all)" : "", outcome.trainSeconds(),
+                    outcome.samplesPerSecond(), out, RunFolder.size(out));
             console.flush();
         }
         return 0;
     }
 
-    private void prepareOutput() throws IOException {
-        boolean nonEmpty = Files.isDirectory(out) && Files.list(out).findAny().isPresent();
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new HeadwiseException(out + " exists and is not a directory.");
-        if (resume) {
-            if (!nonEmpty) throw new HeadwiseException("--resume: " + out + " holds no earlier run.");
-        } else if (nonEmpty) {
-            if (!overwrite) throw new HeadwiseException(out + " already exists and is not empty; use --overwrite to replace it"
-                    + " or --resume to continue its run.");
-            AtomicFiles.deleteTree(out);
+    private void requireModelPath() {
+        if (fromScratch) {
+            Path config = Files.isDirectory(model) ? model.resolve("config.json") : model;
+            if (!Files.isRegularFile(config)) {
+                throw new HeadwiseException("--from-scratch needs a config.json (or a directory holding one); " + config
+                        + " does not exist.");
+            }
+        } else {
+            ModelFiles.requireModelDir(model);
         }
-        Files.createDirectories(out);
     }
 
-    private DataSplit split(LabeledDataset all) {
-        Path saved = out.resolve("split.json");
-        if (resume && Files.exists(saved)) {
+    /** The split saved by the run being resumed ({@code saved}, when it exists), else a new one. */
+    private DataSplit split(LabeledDataset all, Path saved) {
+        if (saved != null && Files.exists(saved)) {
             DataSplit s = DataSplit.load(saved);
             s.requireSize(all.size());
             return s;
         }
         double eval = evalData != null ? 0 : evalSplit != null ? evalSplit : 0.1;
         double test = testData != null ? 0 : testSplit;
-        DataSplit s = DataSplit.of(all, new SplitSpec(eval, test, seed, stratify));
-        s.save(saved);
-        return s;
+        return DataSplit.of(all, new SplitSpec(eval, test, seed, stratify));
     }
 
     private TrainOptions options() {
@@ -258,18 +288,15 @@ final class TrainCommand implements Callable<Integer> {
                 evalEvery, saveEvery, keepLast, metric, patience, logEvery, common.precision());
     }
 
-    private TextClassifier buildModel(Heads heads, Device device, PrintWriter console) {
+    private TextClassifier buildModel(Heads heads, Device device) {
         torch.manual_seed(seed); // from-scratch weights and fresh heads are drawn from here
         if (fromScratch) {
             Path config = Files.isDirectory(model) ? model.resolve("config.json") : model;
             ClassifierConfig base = ConfigJson.read(config);
             return TextClassifier.create(new ClassifierConfig(base.model(), heads, base.original(), null), device);
         }
-        if (!Files.isDirectory(model)) {
-            throw new HeadwiseException(model + " is not a model directory; pass --from-scratch to train from a config.json.");
-        }
         var pre = ModelFiles.fromPretrained(model, heads, device);
-        console.println("initialised from " + model + "; new parameters: " + String.join(", ", pre.newlyInitialized()));
+        newlyInitialized = pre.newlyInitialized();
         return pre.model();
     }
 

@@ -36,7 +36,7 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
      * meanwhile too, rather than in the first prediction.
      */
     private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel) {
-        requireDir(dir);
+        ModelFiles.requireModelDir(dir);
         var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir, true), LOADER);
         TextClassifier model;
         try {
@@ -56,10 +56,6 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
     /** Longest input the model accepts. */
     public int maxLength() {
         return model.config().model().maxPositions();
-    }
-
-    private static void requireDir(Path dir) {
-        if (!Files.isDirectory(dir)) throw new HeadwiseException("model directory " + dir + " does not exist.");
     }
 
     @Override

@@ -33,6 +33,19 @@ public final class ModelFiles {
 
     private ModelFiles() {}
 
+    /** Fails with a message saying what {@code dir} is instead, unless it is a directory holding a config.json. */
+    public static void requireModelDir(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            throw new HeadwiseException(dir + " is a file, not a model directory: --model takes a directory holding"
+                    + " config.json and model.safetensors (made by `headwise import` or `headwise train`)"
+                    + (dir.getFileName().toString().endsWith(".json") ? "; to train from a config.json, add --from-scratch." : "."));
+        }
+        if (!Files.isDirectory(dir)) throw new HeadwiseException("model directory " + dir + " does not exist.");
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new HeadwiseException(dir + " is not a model directory: it has no config.json.");
+        }
+    }
+
     /** A classifier saved by headwise or HF: every parameter must be present under its exact name. */
     public static TextClassifier load(Path dir, Device device) {
         ClassifierConfig config = ConfigJson.read(dir.resolve("config.json"));

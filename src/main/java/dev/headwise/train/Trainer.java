@@ -154,8 +154,7 @@ public final class Trainer {
                     micro = 0;
                     Tensor norm = step.update(schedule.at(state.step()));
                     boolean epochDone = lastOfEpoch;
-                    state = new TrainerState(state.step() + 1, epochDone ? epoch + 1 : epoch, epochDone ? 0 : b + 1,
-                            state.bestMetric(), state.bestStep(), state.evalsWithoutImprovement());
+                    state = state.at(state.step() + 1, epochDone ? epoch + 1 : epoch, epochDone ? 0 : b + 1);
                     long s = state.step();
                     if (s % options.logEvery() == 0 || s == total) {
                         if (!checkEveryStep) {
@@ -187,12 +186,8 @@ public final class Trainer {
                     if (evalNow) {
                         var result = Evaluator.evaluate(model, loss, eval, evalOptions);
                         log.eval(s, epoch, result);
-                        double value = result.get(metric);
-                        boolean better = state.bestMetric() == null || (Evaluator.higherIsBetter(metric)
-                                ? value > state.bestMetric() : value < state.bestMetric());
-                        state = better ? new TrainerState(s, state.epoch(), state.batch(), value, s, 0)
-                                : new TrainerState(s, state.epoch(), state.batch(), state.bestMetric(), state.bestStep(),
-                                state.evalsWithoutImprovement() + 1);
+                        state = state.evaluated(result.get(metric), result.get("eval_loss"),
+                                Evaluator.higherIsBetter(metric));
                     }
                     if (saveNow) {
                         checkpoints.save(model, optimizer, state);
