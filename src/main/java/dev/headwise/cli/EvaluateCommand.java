@@ -69,7 +69,15 @@ final class EvaluateCommand implements Callable<Integer> {
                     new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),
                     new Evaluator.Options(batchSize, thresholds, extras.path("consistent_decoding").asBoolean(true)));
             out.printf("%d examples%n%s%n", set.size(), result.text());
-            if (json != null) AtomicFiles.write(json, JSON.writeValueAsBytes(result.metrics()));
+            if (json != null) {
+                var written = JSON.valueToTree(result.metrics());
+                if (written instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    // The rows that were not scored belong with the scores, as in the printed report.
+                    o.put("unseen_label_rows", set.unknownLabelRows());
+                    o.set("unseen_labels", JSON.valueToTree(new java.util.TreeMap<>(set.unknownLabels())));
+                }
+                AtomicFiles.write(json, JSON.writeValueAsBytes(written));
+            }
         }
         out.flush();
         return 0;

@@ -64,11 +64,14 @@ final class PredictCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--text-column", split = ",", paramLabel = "NAME", description = "Text column(s) of --input (default: as trained).")
     List<String> textColumns;
+    @Option(names = "--overwrite", description = "Replace an existing --output file.")
+    boolean overwrite;
     @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
+        if (source.files != null) requireWritableOutput(source.files.input, source.files.output);
         try (var classifier = Classifier.load(model, common.setUp())) {
             if (source.texts != null) {
                 PrintWriter out = spec.commandLine().getOut();
@@ -91,6 +94,14 @@ final class PredictCommand implements Callable<Integer> {
                     .collect(Collectors.joining(", "));
             return labels.isEmpty() ? "(no label)" : labels;
         }).collect(Collectors.joining(" > "));
+    }
+
+    private void requireWritableOutput(Path input, Path output) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(output)) return;
+        if (java.nio.file.Files.exists(input) && java.nio.file.Files.isSameFile(input, output)) {
+            throw new HeadwiseException("--output " + output + " is the --input file; write the predictions to another file.");
+        }
+        if (!overwrite) throw new HeadwiseException(output + " already exists; use --overwrite to replace it.");
     }
 
     /** Streams the input in batches: memory stays bounded however many rows there are. */

@@ -52,6 +52,11 @@ public final class ModelFiles {
         // Every parameter comes from the file, so random initialisation would only be overwritten.
         TextClassifier model = TextClassifier.allocate(config, device, torch.ScalarType.Float);
         try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
+            if (!w.tensors().containsKey("classifier.weight")) {
+                throw new HeadwiseException(dir + " is an encoder without a classifier (it has no classifier weights):"
+                        + " `headwise train --model " + dir + " ...` fine-tunes a classifier from it, and"
+                        + " `headwise encode` turns texts into vectors with it.");
+            }
             Set<String> expected = new TreeSet<>(model.parameters().named().keySet());
             if (config.model().sinusoidalPositions()) expected.removeIf(n -> n.endsWith("position_embeddings.weight"));
             SafeTensors.requireNames(dir, w.tensors().keySet(), expected);

@@ -39,9 +39,9 @@ public final class TrainingLog implements AutoCloseable {
             if (resumedAt >= 0 && Files.exists(metricsJsonl)) {
                 var kept = new ArrayList<String>();
                 for (String line : Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank() && JSON.readTree(line).path("step").asLong() <= resumedAt) kept.add(line);
+                    if (!line.isBlank() && step(line) <= resumedAt) kept.add(line);
                 }
-                Files.write(metricsJsonl, kept, StandardCharsets.UTF_8);
+                dev.headwise.io.AtomicFiles.write(metricsJsonl, tmp -> Files.write(tmp, kept, StandardCharsets.UTF_8));
             } else {
                 Files.deleteIfExists(metricsJsonl);
             }
@@ -53,6 +53,15 @@ public final class TrainingLog implements AutoCloseable {
         bar = progressBar ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().build() : null;
         if (bar != null && resumedAt > 0) bar.stepTo(resumedAt);
+    }
+
+    /** The step of a record; a line torn by a kill reads as past every step, so that it is dropped. */
+    private static long step(String line) {
+        try {
+            return JSON.readTree(line).path("step").asLong();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     void step(long step, long total, int epoch, double loss, double lr, double gradNorm, double samplesPerSecond,
