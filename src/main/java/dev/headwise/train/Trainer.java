@@ -217,7 +217,9 @@ public final class Trainer {
             best = checkpoints.dir(state.bestStep());
             Checkpoints.loadWeights(best, model);
             log.info("loaded the best checkpoint (step " + state.bestStep() + ", " + metric + " "
-                    + String.format(java.util.Locale.ROOT, "%.4f", state.bestMetric()) + ")");
+                    + String.format(java.util.Locale.ROOT, "%.4f", state.bestMetric())
+                    + (state.bestEvalLoss() != null ? String.format(java.util.Locale.ROOT, ", eval_loss %.4f",
+                    state.bestEvalLoss()) : "") + ")");
         }
         if (eval.rows().length > 0) {
             finalEval = Evaluator.evaluate(model, loss, eval, evalOptions);
