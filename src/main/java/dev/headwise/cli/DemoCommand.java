@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: a new runs/demo-<timestamp>).")
     Path out;
-    @Option(names = "--full", description = "Train on the whole train split (the default; overrides --train-size).")
+    @Option(names = "--full", description = "Train on the whole train split, as without --train-size.")
     boolean full;
     @Option(names = "--from-scratch", description = "Same run with a randomly initialised DistilBERT-shaped encoder of "
             + "MiniLM's size (6 layers, 384 wide), to see what pretraining buys.")
@@ -194,6 +194,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (full && trainSize != null) throw new HeadwiseException("give --full or --train-size, not both.");
         if (trainSize != null && trainSize < 1 || evalSize < 0 || maxLength < 8 || epochs < 1 || batchSize < 1 || !(lr > 0)) {
             throw new HeadwiseException("--train-size, --epochs and --batch-size must be at least 1, --eval-size at least 0, "
                     + "--max-length at least 8 and --lr positive.");

@@ -32,13 +32,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory from `headwise train`.")
     Path model;
-    @Option(names = "--data", required = true, paramLabel = "FILE")
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled CSV, TSV or JSONL.")
     Path data;
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the metrics as JSON.")
     Path json;
-    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N")
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N", description = "Texts per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
     @Mixin
     DataOptions columns;

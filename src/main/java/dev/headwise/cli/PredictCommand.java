@@ -58,9 +58,9 @@ final class PredictCommand implements Callable<Integer> {
         Path output;
     }
 
-    @Option(names = "--top-k", defaultValue = "3", paramLabel = "K", description = "Labels shown per text for multiclass.")
+    @Option(names = "--top-k", defaultValue = "3", paramLabel = "K", description = "Labels shown per text for multiclass (default: ${DEFAULT-VALUE}).")
     int topK;
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N")
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Texts per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
     @Option(names = "--text-column", split = ",", paramLabel = "NAME", description = "Text column(s) of --input (default: as trained).")
     List<String> textColumns;

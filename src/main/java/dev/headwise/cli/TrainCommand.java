@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
     Double evalSplit;
     @Option(names = "--test-data", paramLabel = "FILE", description = "Test data, scored once at the end.")
     Path testData;
-    @Option(names = "--test-split", paramLabel = "F", defaultValue = "0", description = "Fraction of --data held out for testing.")
+    @Option(names = "--test-split", paramLabel = "F", defaultValue = "0", description = "Fraction of --data held out for testing (default: ${DEFAULT-VALUE}).")
     double testSplit;
     @Option(names = "--stratify", description = "Stratify the splits by label.")
     boolean stratify;
@@ -78,36 +78,45 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--freeze-encoder", description = "Train the heads only.")
     boolean freezeEncoder;
 
-    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N")
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N",
+            description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs;
-    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Optimizer steps; overrides --epochs.")
+    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Optimizer steps; overrides --epochs when above 0 (default: ${DEFAULT-VALUE}).")
     long maxSteps;
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N")
+    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
+            description = "Examples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
-    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Gradient accumulation steps.")
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Gradient accumulation steps (default: ${DEFAULT-VALUE}).")
     int gradAccum;
-    @Option(names = "--lr", defaultValue = "5e-5", paramLabel = "X")
+    @Option(names = "--lr", defaultValue = "5e-5", paramLabel = "X",
+            description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
-    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N")
+    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N",
+            description = "Linear warmup steps; when 0, --warmup-ratio decides (default: ${DEFAULT-VALUE}).")
     long warmupSteps;
-    @Option(names = "--warmup-ratio", defaultValue = "0", paramLabel = "F")
+    @Option(names = "--warmup-ratio", defaultValue = "0", paramLabel = "F",
+            description = "Warmup as a fraction of all steps (default: ${DEFAULT-VALUE}).")
     double warmupRatio;
-    @Option(names = "--schedule", defaultValue = "linear", paramLabel = "linear|cosine|constant")
+    @Option(names = "--schedule", defaultValue = "linear", paramLabel = "linear|cosine|constant",
+            description = "Learning-rate decay after warmup (default: ${DEFAULT-VALUE}).")
     String schedule;
-    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X")
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X",
+            description = "AdamW weight decay, not on biases and LayerNorm (default: ${DEFAULT-VALUE}).")
     double weightDecay;
-    @Option(names = "--adam-eps", defaultValue = "1e-8", paramLabel = "X")
+    @Option(names = "--adam-eps", defaultValue = "1e-8", paramLabel = "X",
+            description = "AdamW epsilon (default: ${DEFAULT-VALUE}).")
     double adamEps;
-    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X", description = "Gradient clipping; 0 disables.")
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X", description = "Gradient clipping; 0 disables (default: ${DEFAULT-VALUE}).")
     double maxGradNorm;
-    @Option(names = "--max-length", defaultValue = "128", paramLabel = "N", description = "Tokens per text (truncated).")
+    @Option(names = "--max-length", defaultValue = "128", paramLabel = "N", description = "Tokens per text, longer ones truncated (default: ${DEFAULT-VALUE}; at most the model's positions).")
     int maxLength;
     @Option(names = "--tail-tokens", defaultValue = "0", paramLabel = "N",
-            description = "Of the --max-length tokens of a long text, how many come from its end (head+tail truncation).")
+            description = "Of the --max-length tokens of a long text, how many come from its end (head+tail truncation; default: ${DEFAULT-VALUE}).")
     int tailTokens;
     @Option(names = "--group-by-length", description = "Batch texts of similar length together (less padding).")
     boolean groupByLength;
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "N")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+            description = "Seed of the split, the initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--class-weights", split = ",", paramLabel = "W", description = "multiclass: one loss weight per class, in label order.")
     float[] classWeights;
@@ -120,22 +129,24 @@ final class TrainCommand implements Callable<Integer> {
     long evalEvery;
     @Option(names = "--save-every", defaultValue = "0", paramLabel = "N", description = "Checkpoint every N steps (default: every epoch).")
     long saveEvery;
-    @Option(names = "--keep-last", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept (plus the best).")
+    @Option(names = "--keep-last", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept, plus the best (default: ${DEFAULT-VALUE}).")
     int keepLast;
-    @Option(names = "--metric", paramLabel = "NAME", description = "Eval metric that picks the best checkpoint (default: per task).")
+    @Option(names = "--metric", paramLabel = "NAME", description = "Eval metric that picks the best checkpoint; ties go to the lower eval_loss, then the later step (default: macro_f1; multilabel: micro_f1 after tuning thresholds; hierarchical: path_accuracy).")
     String metric;
-    @Option(names = "--patience", defaultValue = "0", paramLabel = "N", description = "Early stopping after N evaluations without improvement.")
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N", description = "Early stopping after N evaluations without improvement; 0 never stops early (default: ${DEFAULT-VALUE}).")
     int patience;
-    @Option(names = "--log-every", defaultValue = "10", paramLabel = "N")
+    @Option(names = "--log-every", defaultValue = "10", paramLabel = "N",
+            description = "Log the training loss every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
     @Option(names = "--independent-levels", description = "hierarchical: decode levels independently instead of along the hierarchy.")
     boolean independentLevels;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "The run folder; written as .DIR.partial beside it and renamed to DIR when the run has finished.")
     Path out;
-    @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
+    @Option(names = "--resume", description = "Continue the unfinished run of --out from its newest checkpoint (from step 0 if it has none yet).")
     boolean resume;
-    @Option(names = "--overwrite", description = "Replace an existing --out.")
+    @Option(names = "--overwrite", description = "Replace an existing --out once the new run has finished.")
     boolean overwrite;
     @Mixin
     CommonOptions common;
