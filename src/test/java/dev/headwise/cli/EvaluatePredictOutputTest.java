@@ -54,6 +54,15 @@ class EvaluatePredictOutputTest {
     }
 
     @Test
+    void infoNamesTheLabelColumnAndTheLabels() {
+        var r = CliRunner.run("info", "--model", run.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("task            multiclass from column topic"), r.out());
+        assertTrue(r.out().contains("labels          2: food, sea"), r.out());
+        assertTrue(r.out().contains("gpu (driver)") && !r.out().contains("probing CUDA failed"), r.out());
+    }
+
+    @Test
     void predictRefusesToOverwriteAFileUnlessToldAndNeverItsInput() throws Exception {
         Path input = Files.writeString(tmp.resolve("input.csv"), "text\nred apple\nblue sea\n");
         Path output = Files.writeString(tmp.resolve("predictions.csv"), "precious\n");
