@@ -258,6 +258,7 @@ final class TrainCommand implements Callable<Integer> {
                 console.println("test split (" + testRows.length + " examples):");
                 console.println(test.text());
             }
+            trainer.dropOptimizerState();
             run.publish();
             long ran = outcome.steps() - startStep;
             console.printf("trained %d steps%s in %.1f s (%.1f samples/s); model saved to %s (%s on disk)%n", ran,

@@ -69,6 +69,11 @@ public final class Trainer {
         return options.epochs() * Math.max(1, batches / options.gradientAccumulation());
     }
 
+    /** Deletes the checkpoints' optimizer state once the run's outputs are saved: a finished run is not resumed. */
+    public void dropOptimizerState() {
+        checkpoints.dropOptimizerState();
+    }
+
     /** The newest checkpoint to resume from, if any. */
     public java.util.Optional<Path> resumable() {
         return checkpoints.latest();
@@ -99,6 +104,7 @@ public final class Trainer {
         String metric = options.metric() != null ? options.metric()
                 : Evaluator.defaultMetric(model.config().heads().task());
 
+        checkpoints.removeLeftovers();
         TrainerState state;
         if (resumeFrom != null) {
             state = checkpoints.restore(resumeFrom, model, optimizer);

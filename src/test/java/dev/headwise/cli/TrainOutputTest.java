@@ -85,6 +85,10 @@ class TrainOutputTest {
         try (var s = Files.list(parent)) {
             assertEquals(List.of(out), s.toList(), "only the finished run, no working folder");
         }
+        try (var s = Files.walk(out.resolve("checkpoints"))) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().equals("optimizer.safetensors")),
+                    "a finished run keeps no optimizer state");
+        }
     }
 
     @Test
