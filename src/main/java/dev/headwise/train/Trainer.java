@@ -117,6 +117,7 @@ public final class Trainer {
         long started = System.nanoTime();
         long samples = 0;
         long windowStart = System.nanoTime();
+        long windowPaused = 0; // evaluation and checkpoint time inside the window, left out of its rate
         long windowSamples = 0;
         double windowLoss = 0;
         int windowCount = 0;
@@ -168,13 +169,14 @@ public final class Trainer {
                             windowLossSum = null;
                             requireFinite(windowLoss, state, epoch);
                         }
-                        double secs = (System.nanoTime() - windowStart) / 1e9;
+                        double secs = (System.nanoTime() - windowStart - windowPaused) / 1e9;
                         double rate = windowSamples / Math.max(secs, 1e-9);
                         double perStep = (System.nanoTime() - started) / 1e9 / Math.max(1, samples) * options.batchSize()
                                 * options.gradientAccumulation();
                         log.step(s, total, epoch, windowLoss / windowCount, schedule.at(s - 1),
-                                norm == null ? Double.NaN : norm.item_double(), rate, perStep * (total - s));
+                                norm == null ? Double.NaN : norm.item_double(), rate, secs, perStep * (total - s));
                         windowStart = System.nanoTime();
+                        windowPaused = 0;
                         windowSamples = 0;
                         windowLoss = 0;
                         windowCount = 0;
@@ -184,6 +186,7 @@ public final class Trainer {
                     interrupted = stop.test(s);
                     boolean saveNow = evalNow || (options.saveEvery() > 0 ? s % options.saveEvery() == 0 : epochDone)
                             || s == total || interrupted;
+                    long pauseStart = System.nanoTime();
                     if (evalNow || saveNow) {
                         // A NaN update shows in the weights before the next loss: never evaluate or save those.
                         boolean finite = torch.isfinite(model.parameters().flat()).all().item_bool();
@@ -198,7 +201,10 @@ public final class Trainer {
                     if (saveNow) {
                         checkpoints.save(model, optimizer, state);
                         checkpoints.rotate(options.keepLast(), state.bestStep());
+                        // A Ctrl-C during this evaluation or save can stop here: the checkpoint is already written.
+                        interrupted = interrupted || stop.test(s);
                     }
+                    windowPaused += System.nanoTime() - pauseStart;
                     if (options.patience() > 0 && state.evalsWithoutImprovement() >= options.patience()) {
                         log.info("early stopping: no improvement of " + metric + " in " + options.patience()
                                 + " evaluations");

@@ -26,7 +26,8 @@ public final class TrainingLog implements AutoCloseable {
 
     private final BufferedWriter jsonl;
     private final PrintWriter console;
-    private final ProgressBar bar;
+    /** Null without a terminal, and once the last step is shown (so that later lines do not redraw it). */
+    private ProgressBar bar;
 
     /**
      * @param resumedAt when resuming, records after this step (written by the interrupted run after its
@@ -51,7 +52,7 @@ public final class TrainingLog implements AutoCloseable {
             throw new HeadwiseException("cannot write " + metricsJsonl + ": " + e.getMessage(), e);
         }
         bar = progressBar ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().build() : null;
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null;
         if (bar != null && resumedAt > 0) bar.stepTo(resumedAt);
     }
 
@@ -64,10 +65,11 @@ public final class TrainingLog implements AutoCloseable {
         }
     }
 
+    /** @param windowSeconds the time of the steps since the previous record, for summing without evaluation */
     void step(long step, long total, int epoch, double loss, double lr, double gradNorm, double samplesPerSecond,
-              double etaSeconds) {
+              double windowSeconds, double etaSeconds) {
         ObjectNode r = JSON.createObjectNode().put("type", "train").put("step", step).put("epoch", epoch)
-                .put("loss", loss).put("lr", lr).put("samples_per_s", samplesPerSecond);
+                .put("loss", loss).put("lr", lr).put("samples_per_s", samplesPerSecond).put("window_s", windowSeconds);
         if (!Double.isNaN(gradNorm)) r.put("grad_norm", gradNorm);
         write(r);
         String extra = String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e %.1f samples/s", epoch, loss, lr,
@@ -75,6 +77,10 @@ public final class TrainingLog implements AutoCloseable {
         if (bar != null) {
             bar.stepTo(step);
             bar.setExtraMessage(extra);
+            if (step >= total) {
+                bar.close();
+                bar = null;
+            }
         } else {
             console.printf(Locale.ROOT, "step %d/%d  %s  eta %s%n", step, total, extra, duration(etaSeconds));
             console.flush();
