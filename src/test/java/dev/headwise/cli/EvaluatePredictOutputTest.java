@@ -2,7 +2,6 @@ package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,12 +21,7 @@ class EvaluatePredictOutputTest {
 
     @BeforeAll
     static void trainTinyModel() throws IOException {
-        Path config = tmp.resolve("tiny/config.json");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, """
-                {"model_type": "distilbert", "vocab_size": 30522, "dim": 16, "n_layers": 1, "n_heads": 2,
-                 "hidden_dim": 32, "max_position_embeddings": 32}""");
-        BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(config.resolveSibling("tokenizer.json"));
+        Path config = dev.headwise.testing.TinyConfig.write(tmp.resolve("tiny"));
         var sb = new StringBuilder("text,topic\n");
         for (int i = 0; i < 30; i++) sb.append(i % 2 == 0 ? "red apple pie," : "blue sea wave,").append(i % 2 == 0 ? "food\n" : "sea\n");
         Path data = Files.writeString(tmp.resolve("train.csv"), sb);

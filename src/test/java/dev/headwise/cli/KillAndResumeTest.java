@@ -126,5 +126,7 @@ class KillAndResumeTest {
         ModelFiles.load(latestCheckpoint(out).orElseThrow(), new Device("cpu"));
         run(out, train(out, "--resume"));
         assertTrue(Files.exists(out.resolve("model.safetensors")));
+        String resumed = Files.readString(tmp.resolve("interrupted.log"));
+        assertTrue(resumed.matches("(?s).*trained \\d+ steps \\(\\d+ in all\\).*"), "counts this process's steps: " + resumed);
     }
 }

@@ -2,7 +2,6 @@ package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,13 +27,7 @@ class MultiLabelSelectionTest {
 
     @Test
     void checkpointsAreComparedWithTunedThresholdsAndRareLabelsFallBackToTheGlobalOne() throws Exception {
-        Path config = tmp.resolve("tiny/config.json");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, """
-                {"model_type": "distilbert", "vocab_size": 30522, "dim": 16, "n_layers": 1, "n_heads": 2,
-                 "hidden_dim": 32, "max_position_embeddings": 32, "dropout": 0.0, "attention_dropout": 0.0,
-                 "seq_classif_dropout": 0.0}""");
-        BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(config.resolveSibling("tokenizer.json"));
+        Path config = dev.headwise.testing.TinyConfig.write(tmp.resolve("tiny"));
         List<String> words = List.of("apple", "river", "engine", "violin", "tiger", "castle", "rocket", "desert");
         var rnd = new SplittableRandom(7);
         var sb = new StringBuilder("text");

@@ -1,6 +1,5 @@
 package dev.headwise.cli;
 
-import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,12 +25,7 @@ class ReadmeJavaApiTest {
         assertTrue(m.find(), "a java block in the Java API section");
         Path source = Files.writeString(tmp.resolve("Predict.java"), m.group(1));
 
-        Path config = tmp.resolve("tiny/config.json");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, """
-                {"model_type": "distilbert", "vocab_size": 30522, "dim": 16, "n_layers": 1, "n_heads": 2,
-                 "hidden_dim": 32, "max_position_embeddings": 32}""");
-        BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(config.resolveSibling("tokenizer.json"));
+        Path config = dev.headwise.testing.TinyConfig.write(tmp.resolve("tiny"));
         var sb = new StringBuilder("text,label\n");
         for (int i = 0; i < 30; i++) sb.append(i % 2 == 0 ? "stocks rallied,markets\n" : "rain fell,weather\n");
         Path data = Files.writeString(tmp.resolve("news.csv"), sb);

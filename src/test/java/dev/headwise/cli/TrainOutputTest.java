@@ -1,7 +1,6 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +27,7 @@ class TrainOutputTest {
 
     @BeforeAll
     static void files() throws IOException {
-        config = tmp.resolve("tiny/config.json");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, """
-                {"model_type": "distilbert", "vocab_size": 30522, "dim": 16, "n_layers": 1, "n_heads": 2,
-                 "hidden_dim": 32, "max_position_embeddings": 32, "dropout": 0.0, "attention_dropout": 0.0,
-                 "seq_classif_dropout": 0.0}""");
-        BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(config.resolveSibling("tokenizer.json"));
+        config = dev.headwise.testing.TinyConfig.write(tmp.resolve("tiny"));
         var sb = new StringBuilder("text,topic\n");
         for (int i = 0; i < 40; i++) sb.append(i % 2 == 0 ? "red apple pie " : "blue sea wave ").append(i).append(',')
                 .append(i % 2 == 0 ? "food" : "sea").append('\n');
