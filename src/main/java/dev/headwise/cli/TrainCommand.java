@@ -57,11 +57,13 @@ final class TrainCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--eval-data", paramLabel = "FILE", description = "Evaluation data (else --eval-split of --data).")
     Path evalData;
-    @Option(names = "--eval-split", paramLabel = "F", description = "Fraction of --data held out for evaluation (default 0.1 unless --eval-data).")
+    @Option(names = "--eval-split", paramLabel = "F",
+            description = "Fraction of --data held out for evaluation (default 0.1 unless --eval-data).")
     Double evalSplit;
     @Option(names = "--test-data", paramLabel = "FILE", description = "Test data, scored once at the end.")
     Path testData;
-    @Option(names = "--test-split", paramLabel = "F", defaultValue = "0", description = "Fraction of --data held out for testing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-split", paramLabel = "F", defaultValue = "0",
+            description = "Fraction of --data held out for testing (default: ${DEFAULT-VALUE}).")
     double testSplit;
     @Option(names = "--stratify", description = "Stratify the splits by label.")
     boolean stratify;
@@ -71,9 +73,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR|CONFIG.json",
             description = "Pretrained model directory (HF layout or `headwise import` output), or a config.json with --from-scratch.")
     Path model;
-    @Option(names = "--from-scratch", description = "Random initialisation from the config instead of pretrained weights.")
+    @Option(names = "--from-scratch",
+            description = "Random initialisation from the config instead of pretrained weights.")
     boolean fromScratch;
-    @Option(names = "--tokenizer", paramLabel = "FILE|DIR", description = "Tokenizer (default: from the --model directory).")
+    @Option(names = "--tokenizer", paramLabel = "FILE|DIR",
+            description = "Tokenizer (default: from the --model directory).")
     Path tokenizer;
     @Option(names = "--freeze-encoder", description = "Train the heads only.")
     boolean freezeEncoder;
@@ -81,12 +85,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "3", paramLabel = "N",
             description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs;
-    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Optimizer steps; overrides --epochs when above 0 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N",
+            description = "Optimizer steps; overrides --epochs when above 0 (default: ${DEFAULT-VALUE}).")
     long maxSteps;
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
             description = "Examples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
-    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Gradient accumulation steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N",
+            description = "Gradient accumulation steps (default: ${DEFAULT-VALUE}).")
     int gradAccum;
     @Option(names = "--lr", defaultValue = "5e-5", paramLabel = "X",
             description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
@@ -106,9 +112,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--adam-eps", defaultValue = "1e-8", paramLabel = "X",
             description = "AdamW epsilon (default: ${DEFAULT-VALUE}).")
     double adamEps;
-    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X", description = "Gradient clipping; 0 disables (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X",
+            description = "Gradient clipping; 0 disables (default: ${DEFAULT-VALUE}).")
     double maxGradNorm;
-    @Option(names = "--max-length", defaultValue = "128", paramLabel = "N", description = "Tokens per text, longer ones truncated (default: ${DEFAULT-VALUE}; at most the model's positions).")
+    @Option(names = "--max-length", defaultValue = "128", paramLabel = "N",
+            description = "Tokens per text, longer ones truncated (default: ${DEFAULT-VALUE}; at most the model's positions).")
     int maxLength;
     @Option(names = "--tail-tokens", defaultValue = "0", paramLabel = "N",
             description = "Of the --max-length tokens of a long text, how many come from its end (head+tail truncation; default: ${DEFAULT-VALUE}).")
@@ -118,33 +126,43 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
             description = "Seed of the split, the initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--class-weights", split = ",", paramLabel = "W", description = "multiclass: one loss weight per class, in label order.")
+    @Option(names = "--class-weights", split = ",", paramLabel = "W",
+            description = "multiclass: one loss weight per class, in label order.")
     float[] classWeights;
-    @Option(names = "--pos-weight", split = ",", paramLabel = "W", description = "binary/multilabel: BCE pos_weight per logit.")
+    @Option(names = "--pos-weight", split = ",", paramLabel = "W",
+            description = "binary/multilabel: BCE pos_weight per logit.")
     float[] posWeight;
-    @Option(names = "--level-weights", split = ",", paramLabel = "W", description = "hierarchical: loss weight per level.")
+    @Option(names = "--level-weights", split = ",", paramLabel = "W",
+            description = "hierarchical: loss weight per level.")
     double[] levelWeights;
 
-    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Evaluate every N steps (default: every epoch).")
+    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N",
+            description = "Evaluate every N steps (default: every epoch).")
     long evalEvery;
-    @Option(names = "--save-every", defaultValue = "0", paramLabel = "N", description = "Checkpoint every N steps (default: every epoch).")
+    @Option(names = "--save-every", defaultValue = "0", paramLabel = "N",
+            description = "Checkpoint every N steps (default: every epoch).")
     long saveEvery;
-    @Option(names = "--keep-last", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept, plus the best (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keep-last", defaultValue = "2", paramLabel = "K",
+            description = "Checkpoints kept, plus the best (default: ${DEFAULT-VALUE}).")
     int keepLast;
-    @Option(names = "--metric", paramLabel = "NAME", description = "Eval metric that picks the best checkpoint; ties go to the lower eval_loss, then the later step (default: macro_f1; multilabel: micro_f1 after tuning thresholds; hierarchical: path_accuracy).")
+    @Option(names = "--metric", paramLabel = "NAME",
+            description = "Eval metric that picks the best checkpoint; ties go to the lower eval_loss, then the later step (default: macro_f1; multilabel: micro_f1 after tuning thresholds; hierarchical: path_accuracy).")
     String metric;
-    @Option(names = "--patience", defaultValue = "0", paramLabel = "N", description = "Early stopping after N evaluations without improvement; 0 never stops early (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+            description = "Early stopping after N evaluations without improvement; 0 never stops early (default: ${DEFAULT-VALUE}).")
     int patience;
     @Option(names = "--log-every", defaultValue = "10", paramLabel = "N",
             description = "Log the training loss every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
-    @Option(names = "--independent-levels", description = "hierarchical: decode levels independently instead of along the hierarchy.")
+    @Option(names = "--independent-levels",
+            description = "hierarchical: decode levels independently instead of along the hierarchy.")
     boolean independentLevels;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "The run folder; written as .DIR.partial beside it and renamed to DIR when the run has finished.")
+            description = "The run folder; the run is written to .NAME.partial beside it and renamed to DIR when it has finished.")
     Path out;
-    @Option(names = "--resume", description = "Continue the unfinished run of --out from its newest checkpoint (from step 0 if it has none yet).")
+    @Option(names = "--resume",
+            description = "Continue the unfinished run of --out from its newest checkpoint (from step 0 if it has none yet).")
     boolean resume;
     @Option(names = "--overwrite", description = "Replace an existing --out once the new run has finished.")
     boolean overwrite;
