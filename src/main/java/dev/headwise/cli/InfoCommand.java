@@ -68,8 +68,25 @@ final class InfoCommand implements Callable<Integer> {
                 m.vocabSize(), m.maxPositions());
         out.printf("parameters      %.2f M encoder (%.2f M in embeddings)%n", (embeddings + perLayer * m.numLayers()) / 1e6,
                 embeddings / 1e6);
-        out.printf("task            %s: %s%n", h.task().id(), h.levels().stream()
-                .map(l -> l.name() + " (" + l.size() + " labels)").collect(Collectors.joining(", ")));
+        var data = config.extras().path("data");
+        String source = data.has("label_column") ? " from column " + data.get("label_column").asText()
+                : data.has("label_columns") ? " from columns " + String.join(", ", textsOf(data.get("label_columns"))) : "";
+        out.printf("task            %s%s%n", h.task().id(), source);
+        for (Heads.Level l : h.levels()) {
+            out.printf("%-16s%d: %s%n", h.levels().size() > 1 ? l.name() : "labels", l.size(), shown(l.labels()));
+        }
+    }
+
+    private static java.util.List<String> textsOf(com.fasterxml.jackson.databind.JsonNode array) {
+        var out = new java.util.ArrayList<String>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** The first labels by name, enough to recognise a model without flooding the screen. */
+    private static String shown(java.util.List<String> labels) {
+        int shown = Math.min(labels.size(), 20);
+        return String.join(", ", labels.subList(0, shown)) + (shown < labels.size() ? ", and " + (labels.size() - shown) + " more" : "");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

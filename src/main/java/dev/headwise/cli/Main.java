@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /** The {@code headwise} command line. */
 @Command(name = "headwise", mixinStandardHelpOptions = true, versionProvider = InfoCommand.Version.class,
@@ -60,6 +61,33 @@ public final class Main {
             err.flush();
             return 1;
         });
+        describeDataOptions(cl);
         return cl;
+    }
+
+    /**
+     * The data options are shared, but read differently: {@code train} needs {@code --task} and defaults the
+     * columns to text and label, {@code evaluate} defaults all of them to what the model was trained with.
+     */
+    private static void describeDataOptions(CommandLine cl) {
+        var train = cl.getSubcommands().get("train").getCommandSpec();
+        redescribe(train, "--task", true, "multiclass, binary, multilabel or hierarchical.");
+        var evaluate = cl.getSubcommands().get("evaluate").getCommandSpec();
+        for (String name : List.of("--task", "--text-column", "--label-column", "--label-columns", "--text-separator",
+                "--label-separator", "--level-separator", "--levels")) {
+            String text = String.join(" ", evaluate.findOption(name).description())
+                    .replaceAll(" ?\\(?[Dd]efault: [^)]*\\)?\\.?$", "");
+            redescribe(evaluate, name, false, text + (text.endsWith(".") ? "" : ".") + " Default: as the model was trained.");
+        }
+    }
+
+    /** Replaces an option by a copy with another description, keeping its place in the help. */
+    private static void redescribe(CommandLine.Model.CommandSpec command, String name, boolean required, String description) {
+        var options = List.copyOf(command.options());
+        var option = command.findOption(name);
+        var after = options.subList(options.indexOf(option), options.size());
+        after.forEach(command::remove);
+        command.addOption(CommandLine.Model.OptionSpec.builder(option).required(required).description(description).build());
+        after.subList(1, after.size()).forEach(command::addOption);
     }
 }

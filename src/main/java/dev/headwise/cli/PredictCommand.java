@@ -59,20 +59,23 @@ final class PredictCommand implements Callable<Integer> {
         Path output;
     }
 
-    @Option(names = "--top-k", defaultValue = "3", paramLabel = "K", description = "Labels shown per text for multiclass.")
+    @Option(names = "--top-k", defaultValue = "3", paramLabel = "K", description = "Labels shown per text for multiclass (default: ${DEFAULT-VALUE}).")
     int topK;
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N")
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Texts per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
     @Option(names = "--text-column", split = ",", paramLabel = "NAME", description = "Text column(s) of --input (default: as trained).")
     List<String> textColumns;
     @Option(names = "--task", paramLabel = "TASK",
             description = "Read the model's logits as this task (e.g. binary for an HF two-label model; default: as saved).")
     String task;
+    @Option(names = "--overwrite", description = "Replace an existing --output file.")
+    boolean overwrite;
     @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
+        if (source.files != null) requireWritableOutput(source.files.input, source.files.output);
         try (var classifier = Classifier.load(model, common.setUp(), task == null ? null : Task.parse(task))) {
             if (source.texts != null) {
                 PrintWriter out = spec.commandLine().getOut();
@@ -95,6 +98,14 @@ final class PredictCommand implements Callable<Integer> {
                     .collect(Collectors.joining(", "));
             return labels.isEmpty() ? "(no label)" : labels;
         }).collect(Collectors.joining(" > "));
+    }
+
+    private void requireWritableOutput(Path input, Path output) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(output)) return;
+        if (java.nio.file.Files.exists(input) && java.nio.file.Files.isSameFile(input, output)) {
+            throw new HeadwiseException("--output " + output + " is the --input file; write the predictions to another file.");
+        }
+        if (!overwrite) throw new HeadwiseException(output + " already exists; use --overwrite to replace it.");
     }
 
     /** Streams the input in batches: memory stays bounded however many rows there are. */

@@ -57,11 +57,13 @@ final class TrainCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--eval-data", paramLabel = "FILE", description = "Evaluation data (else --eval-split of --data).")
     Path evalData;
-    @Option(names = "--eval-split", paramLabel = "F", description = "Fraction of --data held out for evaluation (default 0.1 unless --eval-data).")
+    @Option(names = "--eval-split", paramLabel = "F",
+            description = "Fraction of --data held out for evaluation (default 0.1 unless --eval-data).")
     Double evalSplit;
     @Option(names = "--test-data", paramLabel = "FILE", description = "Test data, scored once at the end.")
     Path testData;
-    @Option(names = "--test-split", paramLabel = "F", defaultValue = "0", description = "Fraction of --data held out for testing.")
+    @Option(names = "--test-split", paramLabel = "F", defaultValue = "0",
+            description = "Fraction of --data held out for testing (default: ${DEFAULT-VALUE}).")
     double testSplit;
     @Option(names = "--stratify", description = "Stratify the splits by label.")
     boolean stratify;
@@ -71,94 +73,135 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR|CONFIG.json",
             description = "Pretrained model directory (HF layout or `headwise import` output), or a config.json with --from-scratch.")
     Path model;
-    @Option(names = "--from-scratch", description = "Random initialisation from the config instead of pretrained weights.")
+    @Option(names = "--from-scratch",
+            description = "Random initialisation from the config instead of pretrained weights.")
     boolean fromScratch;
-    @Option(names = "--tokenizer", paramLabel = "FILE|DIR", description = "Tokenizer (default: from the --model directory).")
+    @Option(names = "--tokenizer", paramLabel = "FILE|DIR",
+            description = "Tokenizer (default: from the --model directory).")
     Path tokenizer;
     @Option(names = "--freeze-encoder", description = "Train the heads only.")
     boolean freezeEncoder;
 
-    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N")
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N",
+            description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs;
-    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Optimizer steps; overrides --epochs.")
+    @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N",
+            description = "Optimizer steps; overrides --epochs when above 0 (default: ${DEFAULT-VALUE}).")
     long maxSteps;
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N")
+    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
+            description = "Examples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
-    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N", description = "Gradient accumulation steps.")
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N",
+            description = "Gradient accumulation steps (default: ${DEFAULT-VALUE}).")
     int gradAccum;
-    @Option(names = "--lr", defaultValue = "5e-5", paramLabel = "X")
+    @Option(names = "--lr", defaultValue = "5e-5", paramLabel = "X",
+            description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
-    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N")
+    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N",
+            description = "Linear warmup steps; when 0, --warmup-ratio decides (default: ${DEFAULT-VALUE}).")
     long warmupSteps;
-    @Option(names = "--warmup-ratio", defaultValue = "0", paramLabel = "F")
+    @Option(names = "--warmup-ratio", defaultValue = "0", paramLabel = "F",
+            description = "Warmup as a fraction of all steps (default: ${DEFAULT-VALUE}).")
     double warmupRatio;
-    @Option(names = "--schedule", defaultValue = "linear", paramLabel = "linear|cosine|constant")
+    @Option(names = "--schedule", defaultValue = "linear", paramLabel = "linear|cosine|constant",
+            description = "Learning-rate decay after warmup (default: ${DEFAULT-VALUE}).")
     String schedule;
-    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X")
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "X",
+            description = "AdamW weight decay, not on biases and LayerNorm (default: ${DEFAULT-VALUE}).")
     double weightDecay;
-    @Option(names = "--adam-eps", defaultValue = "1e-8", paramLabel = "X")
+    @Option(names = "--adam-eps", defaultValue = "1e-8", paramLabel = "X",
+            description = "AdamW epsilon (default: ${DEFAULT-VALUE}).")
     double adamEps;
-    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X", description = "Gradient clipping; 0 disables.")
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "X",
+            description = "Gradient clipping; 0 disables (default: ${DEFAULT-VALUE}).")
     double maxGradNorm;
-    @Option(names = "--max-length", defaultValue = "128", paramLabel = "N", description = "Tokens per text (truncated).")
+    @Option(names = "--max-length", defaultValue = "128", paramLabel = "N",
+            description = "Tokens per text, longer ones truncated (default: ${DEFAULT-VALUE}; at most the model's positions).")
     int maxLength;
     @Option(names = "--tail-tokens", defaultValue = "0", paramLabel = "N",
-            description = "Of the --max-length tokens of a long text, how many come from its end (head+tail truncation).")
+            description = "Of the --max-length tokens of a long text, how many come from its end (head+tail truncation; default: ${DEFAULT-VALUE}).")
     int tailTokens;
     @Option(names = "--group-by-length", description = "Batch texts of similar length together (less padding).")
     boolean groupByLength;
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "N")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+            description = "Seed of the split, the initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--class-weights", split = ",", paramLabel = "W", description = "multiclass: one loss weight per class, in label order.")
+    @Option(names = "--class-weights", split = ",", paramLabel = "W",
+            description = "multiclass: one loss weight per class, in label order.")
     float[] classWeights;
-    @Option(names = "--pos-weight", split = ",", paramLabel = "W", description = "binary/multilabel: BCE pos_weight per logit.")
+    @Option(names = "--pos-weight", split = ",", paramLabel = "W",
+            description = "binary/multilabel: BCE pos_weight per logit.")
     float[] posWeight;
-    @Option(names = "--level-weights", split = ",", paramLabel = "W", description = "hierarchical: loss weight per level.")
+    @Option(names = "--level-weights", split = ",", paramLabel = "W",
+            description = "hierarchical: loss weight per level.")
     double[] levelWeights;
 
-    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Evaluate every N steps (default: every epoch).")
+    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N",
+            description = "Evaluate every N steps (default: every epoch).")
     long evalEvery;
-    @Option(names = "--save-every", defaultValue = "0", paramLabel = "N", description = "Checkpoint every N steps (default: every epoch).")
+    @Option(names = "--save-every", defaultValue = "0", paramLabel = "N",
+            description = "Checkpoint every N steps (default: every epoch).")
     long saveEvery;
-    @Option(names = "--keep-last", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept (plus the best).")
+    @Option(names = "--keep-last", defaultValue = "2", paramLabel = "K",
+            description = "Checkpoints kept, plus the best (default: ${DEFAULT-VALUE}).")
     int keepLast;
-    @Option(names = "--metric", paramLabel = "NAME", description = "Eval metric that picks the best checkpoint (default: per task).")
+    @Option(names = "--metric", paramLabel = "NAME",
+            description = "Eval metric that picks the best checkpoint; ties go to the lower eval_loss, then the later step (default: macro_f1; multilabel: micro_f1 after tuning thresholds; hierarchical: path_accuracy).")
     String metric;
-    @Option(names = "--patience", defaultValue = "0", paramLabel = "N", description = "Early stopping after N evaluations without improvement.")
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+            description = "Early stopping after N evaluations without improvement; 0 never stops early (default: ${DEFAULT-VALUE}).")
     int patience;
-    @Option(names = "--log-every", defaultValue = "10", paramLabel = "N")
+    @Option(names = "--log-every", defaultValue = "10", paramLabel = "N",
+            description = "Log the training loss every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
-    @Option(names = "--independent-levels", description = "hierarchical: decode levels independently instead of along the hierarchy.")
+    @Option(names = "--independent-levels",
+            description = "hierarchical: decode levels independently instead of along the hierarchy.")
     boolean independentLevels;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "The run folder; the run is written to .NAME.partial beside it and renamed to DIR when it has finished.")
     Path out;
-    @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
+    @Option(names = "--resume",
+            description = "Continue the unfinished run of --out from its newest checkpoint (from step 0 if it has none yet).")
     boolean resume;
-    @Option(names = "--overwrite", description = "Replace an existing --out.")
+    @Option(names = "--overwrite", description = "Replace an existing --out once the new run has finished.")
     boolean overwrite;
     @Mixin
     CommonOptions common;
 
+    /** The checkpoint the model was initialised from, reported once the run folder exists; null from scratch. */
+    private ModelFiles.Pretrained pretrained;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
-        var requested = new Truncation(maxLength, tailTokens);  // checked before --overwrite clears anything
-        TokenizerFiles tokenizerFiles = TokenizerFiles.read(tokenizerSource());  // likewise
-        prepareOutput();
+        // Every option and path is checked, and the data, tokenizer and model are read, before anything is written.
+        var requested = new Truncation(maxLength, tailTokens);
+        TrainOptions trainOptions = options();
+        requireModelPath();
+        TokenizerFiles tokenizerFiles = TokenizerFiles.read(tokenizerSource());
+        RunFolder run = RunFolder.plan(out, resume, overwrite);
+        if (run.plan() == RunFolder.Plan.FINISHED) {
+            console.println("nothing to resume: " + out + " holds a finished run (use --overwrite to train it again).");
+            console.flush();
+            return 0;
+        }
         Device device = common.setUp();
         DatasetSpec dataSpec = columns.spec();
 
         LabeledDataset all = DatasetReader.readTraining(data, dataSpec);
         LabelSpace space = all.labelSpace();
-        DataSplit split = split(all);
+        Path savedSplit = run.work().resolve("split.json");
+        DataSplit split = split(all, run.plan() == RunFolder.Plan.RESUME ? savedSplit : null);
         LabeledDataset evalSet = evalData != null ? DatasetReader.read(evalData, dataSpec, space) : all;
         int[] evalRows = evalData != null ? rowsOf(evalSet) : split.eval();
-        report(console, all, split, evalSet, evalRows);
+        LabeledDataset testSet = testData != null ? DatasetReader.read(testData, dataSpec, space) : all;
 
         Heads heads = new Heads(space.task(), space.levels().stream()
                 .map(l -> new Heads.Level(l.name(), l.labels())).toList());
-        TextClassifier net = buildModel(heads, device, console);
+        if (metric != null) Evaluator.requireMetric(metric, heads);
+        var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
+        TextClassifier net = buildModel(heads, device);
         try (TextTokenizer tok = tokenizerFiles.load()) {
             if (tok.vocabSize() > net.config().model().vocabSize()) {
                 throw new HeadwiseException("the tokenizer has " + tok.vocabSize() + " tokens but the model's vocabulary only "
@@ -169,24 +212,38 @@ final class TrainCommand implements Callable<Integer> {
             TokenizerFiles.Saved savedTokenizer = tokenizerFiles.toSave(truncation.maxLength());
             TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, truncation);
             TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, truncation);
-            var loss = new Loss(heads, new Loss.LossOptions(classWeights, posWeight, levelWeights));
+            // Multi-label checkpoints are compared after tuning the thresholds on the eval split, as the saved model will be.
             var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels,
-                    common.precision());
-            var trainer = new Trainer(net, loss, options(), out.resolve("checkpoints"), savedTokenizer,
+                    common.precision(), space.task() == Task.MULTILABEL);
+            var trainer = new Trainer(net, loss, trainOptions, run.work().resolve("checkpoints"), savedTokenizer,
                     evalOptions);
-            Path from = resume ? trainer.resumable().orElseThrow(() ->
-                    new HeadwiseException("--resume: no checkpoint in " + out.resolve("checkpoints") + ".")) : null;
+            Path from = run.plan() == RunFolder.Plan.RESUME ? trainer.resumable().orElse(null) : null;
+
+            run.create();
+            if (!Files.exists(savedSplit)) split.save(savedSplit);
+            report(console, all, split, evalSet, evalRows);
+            if (pretrained != null) {
+                console.println("initialised from " + model + "; new parameters: " + String.join(", ", pretrained.newlyInitialized()));
+                reportHeadRows(console, pretrained);
+            }
+            if (resume && from == null) {
+                console.println("--resume: no checkpoint of " + out + " yet; training starts from step 0.");
+            }
             var stop = new AtomicBoolean();
             installInterruptHandler(stop, console);
             Trainer.Outcome outcome;
-            try (var log = new TrainingLog(out.resolve("metrics.jsonl"), console, System.console() != null
+            long startStep = from != null ? stepOf(from) : 0;
+            try (var log = new TrainingLog(run.work().resolve("metrics.jsonl"), console, System.console() != null
                     && System.console().isTerminal(), trainer.totalSteps(split.train().length),
-                    from != null ? stepOf(from) : -1)) {
+                    from != null ? startStep : -1)) {
                 outcome = trainer.train(new Trainer.Part(corpus, all, split.train()),
                         new Trainer.Part(evalCorpus, evalSet, evalRows), from, log, s -> stop.get());
+            } catch (RuntimeException e) {
+                if (trainer.resumable().isEmpty()) run.discard(); // nothing there to resume from
+                throw e;
             }
             if (outcome.interrupted()) return 130;
-            Curves.write(out.resolve("metrics.jsonl"), out.resolve("training_curves.png"));
+            Curves.write(run.work().resolve("metrics.jsonl"), run.work().resolve("training_curves.png"));
 
             ObjectNode extras = net.config().extras();
             extras.set("data", columns.toJson());
@@ -194,63 +251,66 @@ final class TrainCommand implements Callable<Integer> {
             truncation.writeTo(extras);
             extras.put("consistent_decoding", !independentLevels);
             Evaluator.Result result = outcome.finalEval();
-            if (result != null && space.task() == Task.MULTILABEL) {
-                Thresholds tuned = Thresholds.tune(dev.headwise.metrics.Scores.toDouble(result.probabilities()), gold(evalSet, evalRows));
-                extras.set("thresholds", JSON.valueToTree(tuned));
-                result = Evaluator.evaluate(net, loss, new Trainer.Part(evalCorpus, evalSet, evalRows),
-                        new Evaluator.Options(evalOptions.batchSize(), tuned, true, common.precision()));
-                console.printf("tuned decision thresholds on the eval split: global %.3f%n", tuned.global());
+            Thresholds thresholds = result != null ? result.thresholds() : null;
+            if (thresholds != null) {
+                extras.set("thresholds", JSON.valueToTree(thresholds));
+                console.printf("decision thresholds tuned on the eval split: global %.3f%n", thresholds.global());
+                var untuned = Thresholds.untunedLabels(gold(evalSet, evalRows));
+                if (!untuned.isEmpty()) {
+                    console.printf("labels with fewer than %d eval positives use the global threshold: %s%n",
+                            Thresholds.MIN_POSITIVES_PER_LABEL,
+                            untuned.stream().map(space.labels()::get).collect(java.util.stream.Collectors.joining(", ")));
+                }
             }
             TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
-            ModelFiles.save(finalModel, out);
-            savedTokenizer.writeTo(out);
+            ModelFiles.save(finalModel, run.work());
+            savedTokenizer.writeTo(run.work());
             if (result != null) {
-                AtomicFiles.write(out.resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
+                AtomicFiles.write(run.work().resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
                 console.println(result.text());
             }
             if (split.test().length > 0 || testData != null) {
-                LabeledDataset testSet = testData != null ? DatasetReader.read(testData, dataSpec, space) : all;
                 int[] testRows = testData != null ? rowsOf(testSet) : split.test();
                 TokenizedCorpus testCorpus = testSet == all ? corpus : TokenizedCorpus.build(testSet.texts(), tok, truncation);
-                var thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
                 var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
                         new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels, common.precision()));
-                AtomicFiles.write(out.resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
+                AtomicFiles.write(run.work().resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
                 console.println("test split (" + testRows.length + " examples):");
                 console.println(test.text());
             }
-            console.printf("trained %d steps in %.1f s (%.1f samples/s); model saved to %s%n", outcome.steps(),
-                    outcome.trainSeconds(), outcome.samplesPerSecond(), out);
+            trainer.dropOptimizerState();
+            run.publish();
+            long ran = outcome.steps() - startStep;
+            console.printf("trained %d steps%s in %.1f s (%.1f samples/s); model saved to %s (%s on disk)%n", ran,
+                    ran != outcome.steps() ? " (" + outcome.steps() + " in all)" : "", outcome.trainSeconds(),
+                    outcome.samplesPerSecond(), out, RunFolder.size(out));
             console.flush();
         }
         return 0;
     }
 
-    private void prepareOutput() throws IOException {
-        boolean nonEmpty = Files.isDirectory(out) && Files.list(out).findAny().isPresent();
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new HeadwiseException(out + " exists and is not a directory.");
-        if (resume) {
-            if (!nonEmpty) throw new HeadwiseException("--resume: " + out + " holds no earlier run.");
-        } else if (nonEmpty) {
-            if (!overwrite) throw new HeadwiseException(out + " already exists and is not empty; use --overwrite to replace it"
-                    + " or --resume to continue its run.");
-            AtomicFiles.deleteTree(out);
+    private void requireModelPath() {
+        if (fromScratch) {
+            Path config = Files.isDirectory(model) ? model.resolve("config.json") : model;
+            if (!Files.isRegularFile(config)) {
+                throw new HeadwiseException("--from-scratch needs a config.json (or a directory holding one); " + config
+                        + " does not exist.");
+            }
+        } else {
+            ModelFiles.requireModelDir(model);
         }
-        Files.createDirectories(out);
     }
 
-    private DataSplit split(LabeledDataset all) {
-        Path saved = out.resolve("split.json");
-        if (resume && Files.exists(saved)) {
+    /** The split saved by the run being resumed ({@code saved}, when it exists), else a new one. */
+    private DataSplit split(LabeledDataset all, Path saved) {
+        if (saved != null && Files.exists(saved)) {
             DataSplit s = DataSplit.load(saved);
             s.requireSize(all.size());
             return s;
         }
         double eval = evalData != null ? 0 : evalSplit != null ? evalSplit : 0.1;
         double test = testData != null ? 0 : testSplit;
-        DataSplit s = DataSplit.of(all, new SplitSpec(eval, test, seed, stratify));
-        s.save(saved);
-        return s;
+        return DataSplit.of(all, new SplitSpec(eval, test, seed, stratify));
     }
 
     private TrainOptions options() {
@@ -260,19 +320,15 @@ final class TrainCommand implements Callable<Integer> {
                 evalEvery, saveEvery, keepLast, metric, patience, logEvery, common.precision());
     }
 
-    private TextClassifier buildModel(Heads heads, Device device, PrintWriter console) {
+    private TextClassifier buildModel(Heads heads, Device device) {
         torch.manual_seed(seed); // from-scratch weights and fresh heads are drawn from here
         if (fromScratch) {
             Path config = Files.isDirectory(model) ? model.resolve("config.json") : model;
             ClassifierConfig base = ConfigJson.read(config);
             return TextClassifier.create(new ClassifierConfig(base.model(), heads, base.original(), null), device);
         }
-        if (!Files.isDirectory(model)) {
-            throw new HeadwiseException(model + " is not a model directory; pass --from-scratch to train from a config.json.");
-        }
         var pre = ModelFiles.fromPretrained(model, heads, device);
-        console.println("initialised from " + model + "; new parameters: " + String.join(", ", pre.newlyInitialized()));
-        reportHeadRows(console, pre);
+        pretrained = pre;
         return pre.model();
     }
 

@@ -69,7 +69,7 @@ final class CsvTableReader implements TableReader {
         } catch (UncheckedIOException e) {
             throw failure(e.getCause());
         } catch (IllegalStateException e) {
-            throw TableErrors.malformed(source, lastLine + 1, e.getMessage(), e);
+            throw TableErrors.malformed(source, lastLine + 1, problem(e.getCause() != null ? e.getCause() : e), e);
         }
     }
 
@@ -91,11 +91,26 @@ final class CsvTableReader implements TableReader {
         return new Row(source, pendingLine, values);
     }
 
+    /**
+     * commons-csv's message in words about the row, without its own line and character counts: the row's
+     * first line is the one reported, so that a field spanning lines does not name two.
+     */
+    private static String problem(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("Invalid character between encapsulated token and delimiter")) {
+            return "a quoted field of this row holds a quote that is not doubled (inside quotes, write \"\" for a quote)";
+        }
+        if (message.contains("EOF reached before encapsulated token finished")) {
+            return "a quote opened in this row is never closed";
+        }
+        return message.replaceAll("\\(?(start)?line:? ?[\\d,]+\\)?,? ?(position: [\\d,]+)?", "").strip();
+    }
+
     private HeadwiseException failure(IOException e) {
         if (e instanceof CharacterCodingException) {
             return TableErrors.notUtf8(source, lastLine + 1, e);
         }
-        return TableErrors.malformed(source, lastLine + 1, e.getMessage(), e);
+        return TableErrors.malformed(source, lastLine + 1, problem(e), e);
     }
 
     @Override

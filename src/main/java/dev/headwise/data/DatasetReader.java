@@ -38,7 +38,8 @@ public final class DatasetReader {
                 String text = spec.text(row);
                 if (text.isBlank()) {
                     if (spec.emptyText() == EmptyTextPolicy.ERROR) {
-                        throw new HeadwiseException("Line " + row.line() + " of " + row.source() + " has an empty text.");
+                        throw new HeadwiseException("Line " + row.line() + " of " + row.source() + " has an empty text; fill it in,"
+                                + " or pass --skip-empty to leave out such rows (they are counted).");
                     }
                     skipped++;
                     continue;

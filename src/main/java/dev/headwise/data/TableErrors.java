@@ -8,8 +8,10 @@ import java.nio.charset.CharacterCodingException;
 final class TableErrors {
     private TableErrors() {}
 
+    /** {@code line} is the parser's guess, used only when the decoder did not say where the bad byte is. */
     static HeadwiseException notUtf8(String source, long line, Exception cause) {
-        return new HeadwiseException(source + " is not valid UTF-8 (near line " + line + "); save it as UTF-8 and try again.", cause);
+        String where = cause instanceof Utf8Reader.BadByte bad ? "line " + bad.line : "near line " + line;
+        return new HeadwiseException(source + " is not valid UTF-8 (" + where + "); save it as UTF-8 and try again.", cause);
     }
 
     /** An I/O failure while reading: bad encoding, or a read error. */

@@ -3,10 +3,7 @@ package dev.headwise.data;
 import dev.headwise.HeadwiseException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -70,10 +67,7 @@ public sealed interface TableReader extends Iterator<Row>, AutoCloseable permits
 
     private static BufferedReader openUtf8(Path path) {
         try {
-            var decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-            var reader = new BufferedReader(new InputStreamReader(Files.newInputStream(path), decoder));
+            var reader = new BufferedReader(new Utf8Reader(Files.newInputStream(path)));
             reader.mark(1);
             if (reader.read() != '\uFEFF') {
                 reader.reset();

@@ -42,7 +42,7 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
      * meanwhile too, rather than in the first prediction.
      */
     private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel) {
-        requireDir(dir);
+        ModelFiles.requireModelDir(dir);
         var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir), LOADER);
         TextClassifier model;
         try {
@@ -62,10 +62,6 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
     /** Longest input the model accepts: its positions, or less where tokenizer_config.json's model_max_length says so. */
     public int maxLength() {
         return Math.min(model.config().model().maxPositions(), tokenizer.modelMaxLength());
-    }
-
-    private static void requireDir(Path dir) {
-        if (!Files.isDirectory(dir)) throw new HeadwiseException("model directory " + dir + " does not exist.");
     }
 
     @Override

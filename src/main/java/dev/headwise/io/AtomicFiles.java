@@ -72,15 +72,30 @@ public final class AtomicFiles {
         Files.createDirectories(abs.getParent());
         // Not Files.createTempDirectory: its owner-only permissions would stay on the published directory.
         Path fresh = Files.createDirectory(abs.resolveSibling("." + abs.getFileName() + ".new-" + UUID.randomUUID()));
-        Path old = abs.resolveSibling("." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
         try {
             writer.writeTo(fresh);
-            if (Files.exists(abs)) Files.move(abs, old);
-            Files.move(fresh, abs);
+            publishDirectory(fresh, abs);
         } finally {
             deleteTree(fresh);
-            deleteTree(old);
         }
+    }
+
+    /**
+     * Moves the finished directory {@code fresh} to {@code target} (a sibling), replacing a directory
+     * already there: the old one is moved aside first and deleted only once {@code fresh} is in place.
+     */
+    public static void publishDirectory(Path fresh, Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path old = abs.resolveSibling("." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
+        boolean replacing = Files.exists(abs);
+        if (replacing) Files.move(abs, old);
+        try {
+            Files.move(fresh, abs);
+        } catch (IOException e) {
+            if (replacing) Files.move(old, abs);
+            throw e;
+        }
+        deleteTree(old);
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {

@@ -20,6 +20,12 @@ public record Thresholds(@JsonProperty("global") double global, @JsonProperty("p
         perLabel = perLabel == null ? null : perLabel.clone();
     }
 
+    /**
+     * A label with fewer positives than this in the tuning rows keeps the global threshold: a threshold
+     * fitted to one or two examples would not carry over to new data.
+     */
+    public static final int MIN_POSITIVES_PER_LABEL = 5;
+
     /** 0.5 for every label. */
     public static Thresholds half() {
         return new Thresholds(0.5, null);
@@ -56,7 +62,8 @@ public record Thresholds(@JsonProperty("global") double global, @JsonProperty("p
      * Tunes thresholds on evaluation data: the global one maximises micro F1 over all labels, each per-label one
      * maximises that label's F1. Candidates are the distinct scores; the chosen threshold is the midpoint
      * between the best candidate and the next lower score (so that it generalises), or the candidate itself
-     * when it is the lowest. A label without positives keeps the global threshold.
+     * when it is the lowest. A label with fewer than {@link #MIN_POSITIVES_PER_LABEL} positives keeps the
+     * global threshold (see {@link #untunedLabels}).
      */
     public static Thresholds tune(double[][] scores, boolean[][] gold) {
         int labels = gold.length == 0 ? 0 : gold[0].length;
@@ -78,17 +85,32 @@ public record Thresholds(@JsonProperty("global") double global, @JsonProperty("p
                 column[i] = scores[i][label];
                 columnGold[i] = gold[i][label];
             }
-            perLabel[label] = best(column, columnGold, global);
+            perLabel[label] = positives(columnGold) < MIN_POSITIVES_PER_LABEL ? global : best(column, columnGold, global);
         }
         return new Thresholds(global, perLabel);
     }
 
+    /** The labels that {@link #tune} leaves on the global threshold for want of positives in {@code gold}. */
+    public static java.util.List<Integer> untunedLabels(boolean[][] gold) {
+        int labels = gold.length == 0 ? 0 : gold[0].length;
+        var out = new java.util.ArrayList<Integer>();
+        for (int label = 0; label < labels; label++) {
+            boolean[] column = new boolean[gold.length];
+            for (int i = 0; i < gold.length; i++) column[i] = gold[i][label];
+            if (positives(column) < MIN_POSITIVES_PER_LABEL) out.add(label);
+        }
+        return out;
+    }
+
+    private static long positives(boolean[] gold) {
+        long n = 0;
+        for (boolean g : gold) n += g ? 1 : 0;
+        return n;
+    }
+
     /** The F1-maximising threshold, sweeping distinct scores from high to low; {@code fallback} without positives. */
     private static double best(double[] scores, boolean[] gold, double fallback) {
-        long positives = 0;
-        for (boolean g : gold) {
-            positives += g ? 1 : 0;
-        }
+        long positives = positives(gold);
         if (positives == 0) {
             return fallback;
         }

@@ -34,6 +34,19 @@ public final class ModelFiles {
 
     private ModelFiles() {}
 
+    /** Fails with a message saying what {@code dir} is instead, unless it is a directory holding a config.json. */
+    public static void requireModelDir(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            throw new HeadwiseException(dir + " is a file, not a model directory: --model takes a directory holding"
+                    + " config.json and model.safetensors (made by `headwise import` or `headwise train`)"
+                    + (dir.getFileName().toString().endsWith(".json") ? "; to train from a config.json, add --from-scratch." : "."));
+        }
+        if (!Files.isDirectory(dir)) throw new HeadwiseException("model directory " + dir + " does not exist.");
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new HeadwiseException(dir + " is not a model directory: it has no config.json.");
+        }
+    }
+
     /** A classifier saved by headwise or HF: every parameter must be present under its exact name. */
     public static TextClassifier load(Path dir, Device device) {
         return load(dir, device, null);
@@ -49,6 +62,11 @@ public final class ModelFiles {
         // Every parameter comes from the file, so random initialisation would only be overwritten.
         TextClassifier model = TextClassifier.allocate(config, device, torch.ScalarType.Float);
         try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
+            if (!w.tensors().containsKey("classifier.weight")) {
+                throw new HeadwiseException(dir + " is an encoder without a classifier (it has no classifier weights):"
+                        + " `headwise train --model " + dir + " ...` fine-tunes a classifier from it, and"
+                        + " `headwise encode` turns texts into vectors with it.");
+            }
             Set<String> expected = new TreeSet<>(model.parameters().named().keySet());
             if (config.model().sinusoidalPositions()) expected.removeIf(n -> n.endsWith("position_embeddings.weight"));
             SafeTensors.requireNames(dir, w.tensors().keySet(), expected);

@@ -38,7 +38,7 @@ public record RunReport(String title, String command, Map<String, String> settin
             h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
             table{border-collapse:collapse;margin:.6em 0 1em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
             th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}
-            td.text{text-align:left;max-width:40em;font-size:.9em}
+            td.text{text-align:left;max-width:40em;font-size:.9em}#settings td{text-align:left}
             pre{background:#f6f6f6;padding:.8em;overflow-x:auto;white-space:pre-wrap}
             .headline{font-size:1.15em;background:#eef6ee;padding:.6em 1em;border-radius:4px}
             img{max-width:100%}.muted{color:#777}

@@ -26,11 +26,15 @@ import java.util.regex.Pattern;
 
 /**
  * Checkpoints under {@code <out>/checkpoints/checkpoint-<step>/}, each a loadable model directory plus
- * {@code optimizer.safetensors} (AdamW moments, RNG state) and {@code trainer_state.json}. A checkpoint is
+ * {@code trainer_state.json}. Only the newest, the one a resume starts from, keeps {@code optimizer.safetensors}
+ * (AdamW moments, RNG state; twice the size of the weights), and a finished run keeps none. A checkpoint is
  * written beside its final name and renamed into place, so a crash never leaves a half-written one.
  */
 final class Checkpoints {
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+    /** What {@link AtomicFiles} leaves when the process dies mid-write (a second Ctrl-C, a kill). */
+    private static final Pattern LEFTOVER = Pattern.compile("\\.checkpoint-\\d+\\.(new|old)-.*");
+    private static final String OPTIMIZER = "optimizer.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
@@ -56,7 +60,7 @@ final class Checkpoints {
                             Tensors.toData("exp_avg", optimizer.expAvg(), arena),
                             Tensors.toData("exp_avg_sq", optimizer.expAvgSq(), arena),
                             Tensors.toData("rng_state", torch.getDefaultCPUGenerator().get_state(), arena));
-                    SafeTensors.write(tmp.resolve("optimizer.safetensors"), tensors,
+                    SafeTensors.write(tmp.resolve(OPTIMIZER), tensors,
                             Map.of("adamw_step", Long.toString(optimizer.stepCount())));
                 }
                 Files.write(tmp.resolve("trainer_state.json"), JSON.writeValueAsBytes(state));
@@ -75,8 +79,12 @@ final class Checkpoints {
 
     /** Loads weights, optimizer moments and RNG state; returns the trainer state to continue from. */
     TrainerState restore(Path checkpoint, TextClassifier model, AdamW optimizer) {
+        if (!Files.exists(checkpoint.resolve(OPTIMIZER))) {
+            throw new HeadwiseException("checkpoint " + checkpoint + " holds weights only (no " + OPTIMIZER
+                    + "): only the newest checkpoint of an unfinished run can be resumed from.");
+        }
         loadWeights(checkpoint, model);
-        try (var f = SafeTensors.open(checkpoint.resolve("optimizer.safetensors")); var scope = new PointerScope()) {
+        try (var f = SafeTensors.open(checkpoint.resolve(OPTIMIZER)); var scope = new PointerScope()) {
             var t = f.tensors();
             optimizer.restore(Tensors.fromData(t.get("exp_avg")), Tensors.fromData(t.get("exp_avg_sq")),
                     Long.parseLong(f.metadata().get("adamw_step")));
@@ -95,17 +103,38 @@ final class Checkpoints {
         }
     }
 
-    /** Deletes all but the newest {@code keep} checkpoints, never the one at {@code protectedStep}. */
+    /**
+     * Deletes all but the newest {@code keep} checkpoints, never the one at {@code protectedStep}, and the
+     * optimizer state of all but the newest.
+     */
     void rotate(int keep, long protectedStep) {
         var all = new ArrayList<>(list());
         all.sort(Comparator.comparingLong(Checkpoints::stepOf).reversed());
-        for (int i = keep; i < all.size(); i++) {
-            if (stepOf(all.get(i)) == protectedStep) continue;
-            try {
-                AtomicFiles.deleteTree(all.get(i));
-            } catch (IOException e) {
-                throw new HeadwiseException("cannot delete old checkpoint " + all.get(i) + ": " + e.getMessage(), e);
-            }
+        for (int i = 1; i < all.size(); i++) {
+            delete(i < keep || stepOf(all.get(i)) == protectedStep ? all.get(i).resolve(OPTIMIZER) : all.get(i));
+        }
+    }
+
+    /** Deletes the optimizer state of every checkpoint: a finished run is not resumed. */
+    void dropOptimizerState() {
+        list().forEach(c -> delete(c.resolve(OPTIMIZER)));
+    }
+
+    /** Deletes the temporary folders of checkpoint writes that a dying process left behind. */
+    void removeLeftovers() {
+        if (!Files.isDirectory(root)) return;
+        try (var s = Files.list(root)) {
+            s.filter(p -> LEFTOVER.matcher(p.getFileName().toString()).matches()).toList().forEach(this::delete);
+        } catch (IOException e) {
+            throw new HeadwiseException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void delete(Path p) {
+        try {
+            AtomicFiles.deleteTree(p);
+        } catch (IOException e) {
+            throw new HeadwiseException("cannot delete " + p + ": " + e.getMessage(), e);
         }
     }
 

@@ -17,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Training curves from {@code metrics.jsonl} as one PNG: training loss on the left, eval metrics on the right. */
+/**
+ * Training curves from {@code metrics.jsonl} as one PNG: training loss on the left, eval metrics on the right
+ * with the eval loss on an axis of its own.
+ */
 public final class Curves {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,8 +51,17 @@ public final class Curves {
             XYChart loss = new XYChartBuilder().width(640).height(420).title("training loss").xAxisTitle("step").build();
             loss.addSeries("loss", trainSteps, trainLoss).setMarker(SeriesMarkers.NONE);
             XYChart metrics = new XYChartBuilder().width(640).height(420).title("evaluation").xAxisTitle("step").build();
-            eval.forEach((name, points) -> metrics.addSeries(name, points.stream().map(p -> p[0]).toList(),
-                    points.stream().map(p -> p[1]).toList()));
+            eval.forEach((name, points) -> {
+                var series = metrics.addSeries(name, points.stream().map(p -> p[0]).toList(),
+                        points.stream().map(p -> p[1]).toList());
+                // The loss is unbounded, the scores lie in [0, 1]: on one axis the loss would flatten them.
+                if (name.equals("eval_loss")) series.setYAxisGroup(1);
+            });
+            if (eval.containsKey("eval_loss")) {
+                metrics.setYAxisGroupTitle(0, "score");
+                metrics.setYAxisGroupTitle(1, "eval loss");
+                metrics.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+            }
             if (eval.isEmpty()) metrics.addSeries("no evaluation", List.of(0.0), List.of(0.0));
             dev.headwise.io.AtomicFiles.write(png, tmp -> {
                 try (var os = Files.newOutputStream(tmp)) {

@@ -9,6 +9,7 @@ import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.metrics.ClassificationMetrics;
 import dev.headwise.metrics.HierarchicalMetrics;
 import dev.headwise.metrics.MultiLabelMetrics;
+import dev.headwise.metrics.Scores;
 import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
@@ -33,8 +34,11 @@ public final class Evaluator {
      *                or the per-level map of {@code HierarchicalMetrics})
      * @param summary named scalars for logging and model selection ({@code eval_loss}, {@code accuracy}, ...)
      * @param probabilities per example, shaped like the logits
+     * @param thresholds    multi-label: the decision thresholds the metrics used (tuned on these rows when
+     *                      {@link Options#tuneThresholds}); null for the other tasks
      */
-    public record Result(Object metrics, Map<String, Double> summary, String text, float[][] probabilities) {
+    public record Result(Object metrics, Map<String, Double> summary, String text, float[][] probabilities,
+                         Thresholds thresholds) {
         public double get(String metric) {
             Double v = summary.get(metric);
             if (v == null) {
@@ -45,10 +49,20 @@ public final class Evaluator {
         }
     }
 
-    /** Options of evaluation: decision thresholds for multi-label, hierarchy-consistent decoding. */
-    public record Options(int batchSize, Thresholds thresholds, boolean consistentDecoding, Precision precision) {
+    /**
+     * Options of evaluation: decision thresholds for multi-label, hierarchy-consistent decoding.
+     *
+     * @param tuneThresholds multi-label: tune the thresholds on the rows being scored (the eval split during
+     *                       training) instead of using {@code thresholds}
+     */
+    public record Options(int batchSize, Thresholds thresholds, boolean consistentDecoding, Precision precision,
+                          boolean tuneThresholds) {
         public Options(int batchSize, Thresholds thresholds, boolean consistentDecoding) {
             this(batchSize, thresholds, consistentDecoding, Precision.FP32);
+        }
+
+        public Options(int batchSize, Thresholds thresholds, boolean consistentDecoding, Precision precision) {
+            this(batchSize, thresholds, consistentDecoding, precision, false);
         }
     }
 
@@ -88,20 +102,22 @@ public final class Evaluator {
                         ? ClassificationMetrics.binary(labels, firstColumn(probs), gold, 0.5)
                         : ClassificationMetrics.of(labels, probs, gold);
                 putFlat(summary, m);
-                yield new Result(m, summary, m.toText(), probs);
+                yield new Result(m, summary, m.toText(), probs, null);
             }
             case MULTILABEL -> {
                 var gold = new boolean[rows.length][space.labels().size()];
                 for (int i = 0; i < rows.length; i++) {
                     for (int c = 0; c < gold[i].length; c++) gold[i][c] = data.hasLabel(rows[i], c);
                 }
-                Thresholds t = options.thresholds() != null ? options.thresholds() : Thresholds.half();
+                Thresholds t = options.tuneThresholds() ? Thresholds.tune(Scores.toDouble(probs), gold)
+                        : options.thresholds() != null ? options.thresholds() : Thresholds.half();
                 MultiLabelMetrics m = MultiLabelMetrics.of(space.labels(), probs, gold, t);
                 summary.put("micro_f1", m.microF1());
                 summary.put("macro_f1", m.macroF1());
                 summary.put("subset_accuracy", m.subsetAccuracy());
                 summary.put("hamming_loss", m.hammingLoss());
-                yield new Result(m, summary, m.toText(), probs);
+                summary.put("roc_auc", m.rocAuc() != null && m.rocAuc().macro() != null ? m.rocAuc().macro() : Double.NaN);
+                yield new Result(m, summary, m.toText(), probs, t);
             }
             case HIERARCHICAL -> {
                 int depth = heads.levels().size();
@@ -122,7 +138,7 @@ public final class Evaluator {
                     summary.put(level + "/accuracy", lm.accuracy());
                     summary.put(level + "/macro_f1", lm.macroF1());
                 });
-                yield new Result(m.json(), summary, m.toText(), probs);
+                yield new Result(m.json(), summary, m.toText(), probs, null);
             }
         };
     }
@@ -134,6 +150,29 @@ public final class Evaluator {
             case MULTILABEL -> "micro_f1";
             case HIERARCHICAL -> "path_accuracy";
         };
+    }
+
+    /** The names a {@link Result#summary} holds for a model with these heads: the choices of {@code --metric}. */
+    public static List<String> metricNames(Heads heads) {
+        var names = new java.util.ArrayList<>(List.of("eval_loss"));
+        switch (heads.task()) {
+            case MULTICLASS, BINARY -> names.addAll(List.of("accuracy", "macro_f1", "micro_f1", "weighted_f1"));
+            case MULTILABEL -> names.addAll(List.of("micro_f1", "macro_f1", "subset_accuracy", "hamming_loss", "roc_auc"));
+            case HIERARCHICAL -> {
+                names.add("path_accuracy");
+                heads.levels().forEach(l -> names.addAll(List.of(l.name() + "/accuracy", l.name() + "/macro_f1")));
+            }
+        }
+        return names;
+    }
+
+    /** Fails unless the summary of a model with these heads holds {@code metric}. */
+    public static void requireMetric(String metric, Heads heads) {
+        List<String> names = metricNames(heads);
+        if (!names.contains(metric)) {
+            throw new dev.headwise.HeadwiseException("--metric " + metric + " is not computed for a " + heads.task().id()
+                    + " task; choose one of " + String.join(", ", names) + ".");
+        }
     }
 
     /** Whether a larger value of {@code metric} is better. */

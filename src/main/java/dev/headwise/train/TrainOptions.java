@@ -36,8 +36,11 @@ public record TrainOptions(int epochs, long maxSteps, int batchSize, int gradien
 
     public TrainOptions {
         if (precision == null) throw new HeadwiseException("precision is missing.");
-        if (epochs < 1 && maxSteps < 1) throw new HeadwiseException("--epochs or --max-steps must be at least 1.");
+        if (epochs < 1 && maxSteps < 1) throw new HeadwiseException("--epochs or --max-steps must be at least 1, got --epochs " + epochs + ".");
         if (batchSize < 1) throw new HeadwiseException("--batch-size must be at least 1, got " + batchSize + ".");
+        if (!(lr > 0 && Double.isFinite(lr))) throw new HeadwiseException("--lr must be a positive number, got " + lr + ".");
+        if (!(maxGradNorm >= 0)) throw new HeadwiseException("--max-grad-norm must be >= 0 (0 disables clipping), got " + maxGradNorm + ".");
+        if (maxSteps < 0) throw new HeadwiseException("--max-steps must not be negative.");
         if (gradientAccumulation < 1) throw new HeadwiseException("--grad-accum must be at least 1.");
         if (!(warmupRatio >= 0 && warmupRatio <= 1)) throw new HeadwiseException("--warmup-ratio must be in [0, 1].");
         if (evalBatchSize < 1) throw new HeadwiseException("the evaluation batch size must be at least 1.");

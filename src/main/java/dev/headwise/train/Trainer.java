@@ -70,6 +70,11 @@ public final class Trainer {
         return options.epochs() * Math.max(1, batches / options.gradientAccumulation());
     }
 
+    /** Deletes the checkpoints' optimizer state once the run's outputs are saved: a finished run is not resumed. */
+    public void dropOptimizerState() {
+        checkpoints.dropOptimizerState();
+    }
+
     /** The newest checkpoint to resume from, if any. */
     public java.util.Optional<Path> resumable() {
         return checkpoints.latest();
@@ -100,6 +105,7 @@ public final class Trainer {
         String metric = options.metric() != null ? options.metric()
                 : Evaluator.defaultMetric(model.config().heads().task());
 
+        checkpoints.removeLeftovers();
         TrainerState state;
         if (resumeFrom != null) {
             state = checkpoints.restore(resumeFrom, model, optimizer);
@@ -112,6 +118,7 @@ public final class Trainer {
         long started = System.nanoTime();
         long samples = 0;
         long windowStart = System.nanoTime();
+        long windowPaused = 0; // evaluation and checkpoint time inside the window, left out of its rate
         long windowSamples = 0;
         double windowLoss = 0;
         int windowCount = 0;
@@ -155,8 +162,7 @@ public final class Trainer {
                     micro = 0;
                     Tensor norm = step.update(schedule.at(state.step()));
                     boolean epochDone = lastOfEpoch;
-                    state = new TrainerState(state.step() + 1, epochDone ? epoch + 1 : epoch, epochDone ? 0 : b + 1,
-                            state.bestMetric(), state.bestStep(), state.evalsWithoutImprovement());
+                    state = state.at(state.step() + 1, epochDone ? epoch + 1 : epoch, epochDone ? 0 : b + 1);
                     long s = state.step();
                     if (s % options.logEvery() == 0 || s == total) {
                         if (!checkEveryStep) {
@@ -164,13 +170,14 @@ public final class Trainer {
                             windowLossSum = null;
                             requireFinite(windowLoss, state, epoch);
                         }
-                        double secs = (System.nanoTime() - windowStart) / 1e9;
+                        double secs = (System.nanoTime() - windowStart - windowPaused) / 1e9;
                         double rate = windowSamples / Math.max(secs, 1e-9);
                         double perStep = (System.nanoTime() - started) / 1e9 / Math.max(1, samples) * options.batchSize()
                                 * options.gradientAccumulation();
                         log.step(s, total, epoch, windowLoss / windowCount, schedule.at(s - 1),
-                                norm == null ? Double.NaN : norm.item_double(), rate, perStep * (total - s));
+                                norm == null ? Double.NaN : norm.item_double(), rate, secs, perStep * (total - s));
                         windowStart = System.nanoTime();
+                        windowPaused = 0;
                         windowSamples = 0;
                         windowLoss = 0;
                         windowCount = 0;
@@ -180,6 +187,7 @@ public final class Trainer {
                     interrupted = stop.test(s);
                     boolean saveNow = evalNow || (options.saveEvery() > 0 ? s % options.saveEvery() == 0 : epochDone)
                             || s == total || interrupted;
+                    long pauseStart = System.nanoTime();
                     if (evalNow || saveNow) {
                         // A NaN update shows in the weights before the next loss: never evaluate or save those.
                         boolean finite = torch.isfinite(model.parameters().flat()).all().item_bool();
@@ -188,17 +196,16 @@ public final class Trainer {
                     if (evalNow) {
                         var result = Evaluator.evaluate(model, loss, eval, evalOptions);
                         log.eval(s, epoch, result);
-                        double value = result.get(metric);
-                        boolean better = state.bestMetric() == null || (Evaluator.higherIsBetter(metric)
-                                ? value > state.bestMetric() : value < state.bestMetric());
-                        state = better ? new TrainerState(s, state.epoch(), state.batch(), value, s, 0)
-                                : new TrainerState(s, state.epoch(), state.batch(), state.bestMetric(), state.bestStep(),
-                                state.evalsWithoutImprovement() + 1);
+                        state = state.evaluated(result.get(metric), result.get("eval_loss"),
+                                Evaluator.higherIsBetter(metric));
                     }
                     if (saveNow) {
                         checkpoints.save(model, optimizer, state);
                         checkpoints.rotate(options.keepLast(), state.bestStep());
+                        // A Ctrl-C during this evaluation or save can stop here: the checkpoint is already written.
+                        interrupted = interrupted || stop.test(s);
                     }
+                    windowPaused += System.nanoTime() - pauseStart;
                     if (options.patience() > 0 && state.evalsWithoutImprovement() >= options.patience()) {
                         log.info("early stopping: no improvement of " + metric + " in " + options.patience()
                                 + " evaluations");
@@ -223,7 +230,9 @@ public final class Trainer {
             best = checkpoints.dir(state.bestStep());
             Checkpoints.loadWeights(best, model);
             log.info("loaded the best checkpoint (step " + state.bestStep() + ", " + metric + " "
-                    + String.format(java.util.Locale.ROOT, "%.4f", state.bestMetric()) + ")");
+                    + String.format(java.util.Locale.ROOT, "%.4f", state.bestMetric())
+                    + (state.bestEvalLoss() != null ? String.format(java.util.Locale.ROOT, ", eval_loss %.4f",
+                    state.bestEvalLoss()) : "") + ")");
         }
         if (eval.rows().length > 0) {
             finalEval = Evaluator.evaluate(model, loss, eval, evalOptions);

@@ -26,7 +26,8 @@ public final class TrainingLog implements AutoCloseable {
 
     private final BufferedWriter jsonl;
     private final PrintWriter console;
-    private final ProgressBar bar;
+    /** Null without a terminal, and once the last step is shown (so that later lines do not redraw it). */
+    private ProgressBar bar;
 
     /**
      * @param resumedAt when resuming, records after this step (written by the interrupted run after its
@@ -39,9 +40,9 @@ public final class TrainingLog implements AutoCloseable {
             if (resumedAt >= 0 && Files.exists(metricsJsonl)) {
                 var kept = new ArrayList<String>();
                 for (String line : Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank() && JSON.readTree(line).path("step").asLong() <= resumedAt) kept.add(line);
+                    if (!line.isBlank() && step(line) <= resumedAt) kept.add(line);
                 }
-                Files.write(metricsJsonl, kept, StandardCharsets.UTF_8);
+                dev.headwise.io.AtomicFiles.write(metricsJsonl, tmp -> Files.write(tmp, kept, StandardCharsets.UTF_8));
             } else {
                 Files.deleteIfExists(metricsJsonl);
             }
@@ -51,14 +52,24 @@ public final class TrainingLog implements AutoCloseable {
             throw new HeadwiseException("cannot write " + metricsJsonl + ": " + e.getMessage(), e);
         }
         bar = progressBar ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed().build() : null;
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null;
         if (bar != null && resumedAt > 0) bar.stepTo(resumedAt);
     }
 
+    /** The step of a record; a line torn by a kill reads as past every step, so that it is dropped. */
+    private static long step(String line) {
+        try {
+            return JSON.readTree(line).path("step").asLong();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** @param windowSeconds the time of the steps since the previous record, for summing without evaluation */
     void step(long step, long total, int epoch, double loss, double lr, double gradNorm, double samplesPerSecond,
-              double etaSeconds) {
+              double windowSeconds, double etaSeconds) {
         ObjectNode r = JSON.createObjectNode().put("type", "train").put("step", step).put("epoch", epoch)
-                .put("loss", loss).put("lr", lr).put("samples_per_s", samplesPerSecond);
+                .put("loss", loss).put("lr", lr).put("samples_per_s", samplesPerSecond).put("window_s", windowSeconds);
         if (!Double.isNaN(gradNorm)) r.put("grad_norm", gradNorm);
         write(r);
         String extra = String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e %.1f samples/s", epoch, loss, lr,
@@ -66,6 +77,10 @@ public final class TrainingLog implements AutoCloseable {
         if (bar != null) {
             bar.stepTo(step);
             bar.setExtraMessage(extra);
+            if (step >= total) {
+                bar.close();
+                bar = null;
+            }
         } else {
             console.printf(Locale.ROOT, "step %d/%d  %s  eta %s%n", step, total, extra, duration(etaSeconds));
             console.flush();

@@ -43,6 +43,18 @@ class ImportEncodeCommandTest {
     }
 
     @Test
+    void predictingWithTheEncoderSaysItHasNoClassifierYet() {
+        var r = CliRunner.run("predict", "--model", model.toString(), "some text");
+        assertEquals(1, r.exitCode());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("is an encoder without a classifier") && r.err().contains("headwise train --model"),
+                r.err());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.headwise.HeadwiseException.class,
+                () -> dev.headwise.infer.Classifier.load(model));
+        assertTrue(e.getMessage().contains("is an encoder without a classifier"), e.getMessage());
+    }
+
+    @Test
     void batchedAndSingleEncodingsAgree() throws Exception {
         String[] texts = {"spam spam spam", "a much longer sentence about the weather in spring", "x"};
         var single = vectors(CliRunner.run(concat(new String[]{"encode", "--model", model.toString()}, texts)));

@@ -59,14 +59,17 @@ class KillAndResumeTest {
         return args.toArray(String[]::new);
     }
 
-    private static int run(Path out, String... args) throws Exception {
-        Process p = ChildJvm.start(out.resolveSibling(out.getFileName() + ".log"), "512m", args);
+    /** Runs a child to the end and checks that it succeeded. */
+    private static void run(Path out, String... args) throws Exception {
+        Path log = out.resolveSibling(out.getFileName() + ".log");
+        Process p = ChildJvm.start(log, "512m", args);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child finished");
-        return p.exitValue();
+        assertEquals(0, p.exitValue(), Files.readString(log));
     }
 
+    /** The newest checkpoint of the unfinished run that will become {@code out}. */
     private static Optional<Path> latestCheckpoint(Path out) throws Exception {
-        Path dir = out.resolve("checkpoints");
+        Path dir = out.resolveSibling("." + out.getFileName() + ".partial").resolve("checkpoints");
         if (!Files.isDirectory(dir)) return Optional.empty();
         try (var s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+"))
@@ -77,7 +80,7 @@ class KillAndResumeTest {
     @Test
     void sigkillAtRandomMomentsThenResumeGivesTheUninterruptedWeights() throws Exception {
         Path reference = tmp.resolve("reference");
-        assertEquals(0, run(reference, train(reference)));
+        run(reference, train(reference));
         byte[] expected = Files.readAllBytes(reference.resolve("model.safetensors"));
 
         Path out = tmp.resolve("killed");
@@ -104,7 +107,7 @@ class KillAndResumeTest {
             ModelFiles.load(checkpoint, new Device("cpu")); // loadable after every kill
         }
         assertTrue(kills >= 2, "killed " + kills + " times");
-        assertEquals(0, run(out, train(out, "--resume")));
+        run(out, train(out, "--resume"));
         assertArrayEquals(expected, Files.readAllBytes(out.resolve("model.safetensors")),
                 "resumed weights equal the uninterrupted run's");
     }
@@ -121,7 +124,9 @@ class KillAndResumeTest {
         assertEquals(130, p.exitValue(), log);
         assertTrue(log.contains("stopped at step"), log);
         ModelFiles.load(latestCheckpoint(out).orElseThrow(), new Device("cpu"));
-        assertEquals(0, run(out, train(out, "--resume")));
+        run(out, train(out, "--resume"));
         assertTrue(Files.exists(out.resolve("model.safetensors")));
+        String resumed = Files.readString(tmp.resolve("interrupted.log"));
+        assertTrue(resumed.matches("(?s).*trained \\d+ steps \\(\\d+ in all\\).*"), "counts this process's steps: " + resumed);
     }
 }

@@ -154,7 +154,7 @@ class TrainEvaluatePredictTest {
         var malformed = CliRunner.run("train", "--data", broken.toString(), "--task", "multiclass", "--label-column",
                 "category", "--model", config.toString(), "--from-scratch", "--out", tmp.resolve("y").toString());
         assertEquals(1, malformed.exitCode());
-        assertTrue(malformed.err().contains("line 3"), malformed.err());
+        assertTrue(malformed.err().contains("Line 3 of broken.csv"), malformed.err());
 
         Path out = tmp.resolve("exists");
         Files.createDirectories(out);

@@ -126,7 +126,8 @@ class DatasetReaderTest {
         Path csv = write("empty.csv", "text,y\na,1\n  ,2\nb,2\n");
         var scheme = new LabelScheme.ClassColumn(Task.BINARY, "y");
         HeadwiseException e = assertThrows(HeadwiseException.class, () -> DatasetReader.readTraining(csv, DatasetSpec.of("text", scheme)));
-        assertEquals("Line 3 of empty.csv has an empty text.", e.getMessage());
+        assertEquals("Line 3 of empty.csv has an empty text; fill it in, or pass --skip-empty to leave out such rows"
+                + " (they are counted).", e.getMessage());
         var skip = new DatasetSpec(List.of("text"), "\n", scheme, EmptyTextPolicy.SKIP, null);
         LabeledDataset data = DatasetReader.readTraining(csv, skip);
         assertEquals(2, data.size());

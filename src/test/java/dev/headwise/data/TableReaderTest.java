@@ -117,4 +117,41 @@ class TableReaderTest {
         HeadwiseException e = assertThrows(HeadwiseException.class, () -> readAll(csv));
         assertTrue(e.getMessage().contains("latin1.csv is not valid UTF-8"), e.getMessage());
     }
+
+    @Test
+    void namesTheLineOfTheFirstBadByteFarIntoTheFile() throws IOException {
+        var csv = new java.io.ByteArrayOutputStream();
+        csv.writeBytes("text,label\n\"two\nlines\",0\n".getBytes(StandardCharsets.UTF_8)); // lines 1-3
+        for (int line = 4; line < 151; line++) csv.writeBytes(("r\u00e9sum\u00e9 \uD83D\uDE00 " + line + ",1\n").getBytes(StandardCharsets.UTF_8));
+        csv.writeBytes("caf".getBytes(StandardCharsets.UTF_8));
+        csv.write(0xE9); // Latin-1 e-acute on line 151
+        csv.writeBytes(",1\n".getBytes(StandardCharsets.UTF_8));
+        for (int line = 152; line < 400; line++) csv.writeBytes(("fine " + line + ",1\n").getBytes(StandardCharsets.UTF_8));
+        Path file = dir.resolve("late.csv");
+        Files.write(file, csv.toByteArray());
+        HeadwiseException e = assertThrows(HeadwiseException.class, () -> readAll(file));
+        assertEquals("late.csv is not valid UTF-8 (line 151); save it as UTF-8 and try again.", e.getMessage());
+
+        Path jsonl = dir.resolve("late.jsonl");
+        String good = "{\"text\": \"ok\", \"label\": \"1\"}\n";
+        var bytes = new java.io.ByteArrayOutputStream();
+        for (int line = 1; line < 80; line++) bytes.writeBytes(good.getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xFF, '"', '}', '\n'});
+        Files.write(jsonl, bytes.toByteArray());
+        HeadwiseException j = assertThrows(HeadwiseException.class, () -> readAll(jsonl));
+        assertTrue(j.getMessage().contains("(line 80)"), j.getMessage());
+    }
+
+    @Test
+    void aBrokenQuoteNamesTheLineItsRowStartsOn() throws IOException {
+        var sb = new StringBuilder("text,label\n");
+        for (int line = 2; line < 52; line++) sb.append("row ").append(line).append(",1\n");
+        sb.append("\"quoted\nstill quoted\nand \"more\" here\",1\n"); // lines 52-54: an undoubled quote on 54
+        sb.append("after,1\n");
+        Path csv = write("quotes.csv", sb.toString());
+        HeadwiseException e = assertThrows(HeadwiseException.class, () -> readAll(csv));
+        assertTrue(e.getMessage().startsWith("Line 52 of quotes.csv is malformed"), e.getMessage());
+        assertTrue(!e.getMessage().matches("(?s).*line:? ?5[34].*"), "one line only: " + e.getMessage());
+        assertTrue(e.getMessage().contains("not doubled"), e.getMessage());
+    }
 }

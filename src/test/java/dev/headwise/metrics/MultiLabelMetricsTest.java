@@ -46,8 +46,10 @@ class MultiLabelMetricsTest {
 
     @Test
     void tuningFindsTheBestF1Thresholds() {
-        double[][] scores = {{0.9, 0.7}, {0.8, 0.6}, {0.3, 0.2}, {0.2, 0.1}};
-        boolean[][] gold = {{true, false}, {true, true}, {false, true}, {false, false}};
+        // Three copies of four rows: each label has the positives it needs for a threshold of its own, and the
+        // F1 of every cut is that of one copy.
+        double[][] scores = repeat(new double[][] {{0.9, 0.7}, {0.8, 0.6}, {0.3, 0.2}, {0.2, 0.1}}, 3);
+        boolean[][] gold = repeat(new boolean[][] {{true, false}, {true, true}, {false, true}, {false, false}}, 3);
         Thresholds tuned = Thresholds.tune(scores, gold);
         // pooled sweep: best micro F1 0.75 at score 0.6 (next lower 0.3); label 0 best at 0.8 (next 0.3),
         // label 1 best F1 0.8 at score 0.2 (next 0.1)
@@ -65,6 +67,37 @@ class MultiLabelMetricsTest {
     void labelWithoutPositivesKeepsTheGlobalThreshold() {
         Thresholds tuned = Thresholds.tune(new double[][] {{0.9, 0.4}, {0.2, 0.3}}, new boolean[][] {{true, false}, {false, false}});
         assertEquals(tuned.global(), tuned.perLabel()[1], EPS);
+    }
+
+    @Test
+    void labelWithTooFewPositivesKeepsTheGlobalThresholdAndIsNamed() {
+        int n = 40;
+        double[][] scores = new double[n][2];
+        boolean[][] gold = new boolean[n][2];
+        for (int i = 0; i < n; i++) {
+            gold[i][0] = i % 2 == 0;                                      // 20 positives
+            gold[i][1] = i < Thresholds.MIN_POSITIVES_PER_LABEL - 1;       // one too few
+            scores[i][0] = gold[i][0] ? 0.6 + i * 0.001 : 0.1;
+            scores[i][1] = gold[i][1] ? 0.95 : 0.9;                       // its own best cut would sit near 0.93
+        }
+        Thresholds tuned = Thresholds.tune(scores, gold);
+        assertEquals(tuned.global(), tuned.perLabel()[1], EPS);
+        assertEquals(List.of(1), Thresholds.untunedLabels(gold));
+        gold[n - 1][1] = true; // now exactly the minimum
+        assertEquals(List.of(), Thresholds.untunedLabels(gold));
+        assertTrue(Thresholds.tune(scores, gold).perLabel()[1] > 0.9, "tuned on its own positives");
+    }
+
+    private static double[][] repeat(double[][] rows, int times) {
+        var out = new double[rows.length * times][];
+        for (int i = 0; i < out.length; i++) out[i] = rows[i % rows.length].clone();
+        return out;
+    }
+
+    private static boolean[][] repeat(boolean[][] rows, int times) {
+        var out = new boolean[rows.length * times][];
+        for (int i = 0; i < out.length; i++) out[i] = rows[i % rows.length].clone();
+        return out;
     }
 
     @Test

@@ -78,7 +78,7 @@ class TrainerTest {
     private static String withoutTiming(String json) {
         try {
             var node = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(json);
-            node.remove("samples_per_s");
+            node.remove(List.of("samples_per_s", "window_s"));
             return node.toString();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -95,7 +95,14 @@ class TrainerTest {
         Run first = run(out, s -> s == 5, false);
         assertTrue(first.outcome().interrupted());
         assertEquals(5, first.outcome().steps());
+        try (var s = Files.list(out.resolve("checkpoints"))) {
+            var withOptimizer = s.filter(c -> Files.exists(c.resolve("optimizer.safetensors")))
+                    .map(c -> c.getFileName().toString()).toList();
+            assertEquals(List.of("checkpoint-5"), withOptimizer, "only the newest checkpoint keeps the optimizer state");
+        }
+        Path leftover = Files.createDirectories(out.resolve("checkpoints/.checkpoint-6.new-" + java.util.UUID.randomUUID()));
         Run resumed = run(out, s -> false, true);
+        assertTrue(Files.notExists(leftover), "a write cut short by a second Ctrl-C is cleaned up");
         assertArrayEquals(Tensors.toFloats(whole.model().parameters().flat()),
                 Tensors.toFloats(resumed.model().parameters().flat()));
         assertEquals(whole.losses(), resumed.losses());

@@ -1,5 +1,7 @@
 package dev.headwise.nativ.gpu;
 
+import dev.headwise.HeadwiseException;
+
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +30,15 @@ public final class GpuProbes {
                         + ") was not found; tried " + String.join(", ", cudaRuntime) + ".");
             }
             var cuda = new CudaRuntime(cudart.get());
-            int count = cuda.deviceCount();
+            int count;
+            try {
+                count = cuda.deviceCount();
+            } catch (HeadwiseException e) {
+                // The usual answer on a machine without an NVIDIA driver (error 35) or GPU (error 100).
+                arena.close();
+                return new NoGpuProbe("the CUDA runtime at " + cudart.get().location() + " finds no usable driver or"
+                        + " device (" + e.getMessage().replaceAll("\\.$", "") + ").");
+            }
             if (count < 1) {
                 arena.close();
                 return new NoGpuProbe("the CUDA runtime at " + cudart.get().location() + " reports no device.");

@@ -34,7 +34,7 @@ public record NoGpuProbe(String reason) implements GpuProbe {
 
     @Override
     public String description() {
-        return "no GPU: " + reason;
+        return "no GPU, so headwise runs on the CPU (normal on a machine without an NVIDIA GPU): " + reason;
     }
 
     @Override

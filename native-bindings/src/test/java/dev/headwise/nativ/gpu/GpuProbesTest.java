@@ -22,7 +22,8 @@ class GpuProbesTest {
         assertTrue(probe.driverVersion().isEmpty() && probe.runtimeVersion().isEmpty());
         assertTrue(none.reason().contains("libcudart.so") && none.reason().contains("libheadwise-no-such-cudart.so.12"),
                 none.reason());
-        assertTrue(probe.description().startsWith("no GPU: "), probe.description());
+        assertTrue(probe.description().startsWith("no GPU, so headwise runs on the CPU"), probe.description());
+        assertFalse(probe.description().contains("failed"), probe.description());
     }
 
     @Test
