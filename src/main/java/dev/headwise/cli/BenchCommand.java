@@ -6,9 +6,11 @@ import dev.headwise.bench.FlopCount;
 import dev.headwise.bench.InferBench;
 import dev.headwise.bench.LoadBench;
 import dev.headwise.bench.ModelShapes;
+import dev.headwise.bench.ProductProbe;
 import dev.headwise.bench.TrainBench;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.Task;
+import dev.headwise.model.Blas;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.ModelFiles;
@@ -96,19 +98,25 @@ final class BenchCommand {
         @Override
         public Integer call() {
             var settings = new TrainBench.Settings(model, batch, seq, shared.threads(), warmup, steps, adamw);
-            var r = TrainBench.run(ModelShapes.resolve(model), settings);
+            var r = TrainBench.run(ModelShapes.resolve(model), settings, blas -> CalibrateCommand.launcher()
+                    .map(l -> CalibrateCommand.probe(l, blas, "train", shared.threads(), ProductProbe.Training.class).gemmGflops())
+                    .map(java.util.OptionalDouble::of).orElse(java.util.OptionalDouble.empty()));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("model             %s, batch %d x seq %d, %d thread(s) (BLAS %d), OMP_WAIT_POLICY=%s, AdamW %s%n",
                     model, batch, seq, r.environment().threads(), r.environment().blasThreads(),
                     r.environment().ompWaitPolicy(), adamw);
             out.printf("blas              %s%n", r.environment().blas());
+            warnIfPinned(out);
             if (!r.environment().nativeEnv().isEmpty()) {
                 var nativeSettings = new StringJoiner(" ");
                 r.environment().nativeEnv().forEach((name, value) -> nativeSettings.add(name + "=" + value));
                 out.printf("native settings   %s%n", nativeSettings);
             }
-            out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best sample before and between steps)%n",
-                    r.rooflineGflops(), TrainBench.ROOFLINE_N);
+            var others = new StringJoiner(", ");
+            r.otherBlasGemmGflops().forEach((name, g) -> others.add(String.format("%s %.1f", name, g)));
+            out.printf("roofline          %.1f GFLOP/s on %s (fp32 matmul %d^3, best sample; this process %.1f%s)%n",
+                    r.rooflineGflops(), r.rooflineBlas(), TrainBench.ROOFLINE_N, r.processGemmGflops(),
+                    others.length() == 0 ? "" : "; in their own processes: " + others);
             out.printf("flops             %s = %.1f GFLOP/step (%,d non-embedding params)%n", FlopCount.FORMULA,
                     r.gflopPerStep(), r.nonEmbeddingParameters());
             out.printf("step              best %.3f s, median %.3f s, mean %.3f s over %d steps%n", r.stepBestS(),
@@ -173,6 +181,7 @@ final class BenchCommand {
                     r.environment().ompWaitPolicy(),
                     r.environment().onnxruntime(), gradMode);
             out.printf("blas              %s%n", r.environment().blas());
+            warnIfPinned(out);
             out.printf("batch 1 headwise  p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.headwiseP50Ms(), r.headwiseP90Ms(), r.headwiseP99Ms());
             out.printf("batch 1 ORT       p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.ortP50Ms(), r.ortP90Ms(), r.ortP99Ms());
             out.printf("p50 ratio         %.2f (headwise / ORT; below 1 is faster)%n", r.p50Ratio());
@@ -249,6 +258,11 @@ final class BenchCommand {
             }
             return classifier;
         }
+    }
+
+    /** The environment's OpenBLAS pinning, which slows the peers and any OpenBLAS run alike, said up front. */
+    private static void warnIfPinned(PrintWriter out) {
+        Blas.pinningWarning(System.getenv(), Blas.cpuFlags()).ifPresent(w -> out.printf("warning           %s%n", w));
     }
 
     /** The same import as {@code headwise import --bundled}, its progress line discarded. */

@@ -12,7 +12,8 @@ import java.io.PrintWriter;
         description = "Fine-tune and serve DistilBERT/BERT text classifiers on libtorch.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 EncodeCommand.class, ImportCommand.class, InfoCommand.class, DatasetCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class, AotTrainingRunCommand.class})
+                CommandLine.HelpCommand.class, AotTrainingRunCommand.class, CalibrateCommand.class,
+                CalibrateCommand.Probe.class})
 public final class Main {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
