@@ -66,13 +66,18 @@ public final class TrainBench {
                          long nonEmbeddingParameters, double gflopPerStep, double rooflineGflops, String rooflineBlas,
                          double processGemmGflops, Map<String, Double> otherBlasGemmGflops,
                          double modelGflops, double mfu, double mfuMedian, double stepBestS, double stepMedianS,
-                         double stepMeanS, double samplesPerS, double tokensPerS, double peakRssMb) {}
+                         double stepMeanS, double samplesPerS, double tokensPerS, double peakRssMb,
+                         String hfPeer, Double hfStepBestS, Double hfStepMedianS, Double hfSamplesPerS,
+                         Double hfSpeedup) {}
 
     /**
      * @param otherBlas measures the 2048^3 product on another BLAS, in another process (called once before the
      *                  steps and once after, for each BLAS this process did not load); none without a launcher
+     * @param peer HF transformers training the same shape, a step after each of headwise's; null for none.
+     *             Its figures are the {@code hf*} fields, {@code hfSpeedup} headwise's samples/s over its own
+     *             (median steps)
      */
-    public static Report run(ModelConfig config, Settings s, Function<Blas, OptionalDouble> otherBlas) {
+    public static Report run(ModelConfig config, Settings s, Function<Blas, OptionalDouble> otherBlas, PythonPeer peer) {
         if (s.seq() > config.maxPositions()) {
             throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's " + config.maxPositions()
                     + " positions.");
@@ -93,7 +98,9 @@ public final class TrainBench {
         var others = new TreeMap<String, Double>();
         measureOthers(otherBlas, others);
         for (int i = 0; i < s.warmupSteps(); i++) oneStep(step, batch);
+        if (peer != null && s.warmupSteps() > 0) peer.round(s.warmupSteps(), s.batch());
         long[] nanos = new long[s.steps()];
+        long[] peerNanos = new long[s.steps()];
         double processGemm;
         try (var gemm = new GemmRoofline(ROOFLINE_N)) {
             for (int i = 0; i < ROOFLINE_SAMPLES_BEFORE; i++) gemm.sample();
@@ -102,6 +109,7 @@ public final class TrainBench {
                 oneStep(step, batch);
                 nanos[i] = System.nanoTime() - start;
                 gemm.sample();
+                if (peer != null) peerNanos[i] = peer.round(1, s.batch())[0];
             }
             processGemm = gemm.best();
         }
@@ -121,9 +129,17 @@ public final class TrainBench {
         double median = Median.of(Arrays.stream(nanos).asDoubleStream().toArray()) / 1e9;
         double mean = Arrays.stream(nanos).average().orElseThrow() / 1e9;
         double modelGflops = flops / best / 1e9;
+        Double hfBest = null, hfMedian = null, hfRate = null, hfSpeedup = null;
+        if (peer != null) {
+            hfBest = Arrays.stream(peerNanos).min().orElseThrow() / 1e9;
+            hfMedian = Median.of(Arrays.stream(peerNanos).asDoubleStream().toArray()) / 1e9;
+            hfRate = s.batch() / hfMedian;
+            hfSpeedup = hfMedian / median;
+        }
         return new Report(s, RunEnvironment.current(null), FlopCount.FORMULA, nonEmbedding, flops / 1e9, roofline,
-                rooflineBlas, processGemm, others, modelGflops, modelGflops / roofline, flops / median / 1e9 / roofline, best, median, mean,
-                s.batch() / median, (double) s.batch() * s.seq() / median, PeakMemory.peakRssMb());
+                rooflineBlas, processGemm, others, modelGflops, modelGflops / roofline, flops / median / 1e9 / roofline,
+                best, median, mean, s.batch() / median, (double) s.batch() * s.seq() / median, PeakMemory.peakRssMb(),
+                peer == null ? null : peer.describe(), hfBest, hfMedian, hfRate, hfSpeedup);
     }
 
     /** Each other BLAS's 2048^3 rate, the best of its samples so far. */
