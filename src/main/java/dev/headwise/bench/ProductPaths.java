@@ -52,15 +52,23 @@ public record ProductPaths(Blas trainingBlas, Blas inferenceBlas, int packedMaxR
         return Math.sqrt(probe.batch1Ms() * probe.batch32Ms());
     }
 
-    /** The largest row count up to which the kernel was faster at every count measured; 0 if not at the first. */
+    /**
+     * The largest row count up to which the kernel was faster at every count measured; 0 if not at the first;
+     * {@link #ANY_ROWS} if at every one, since past a few thousand rows both sides are bound by the same
+     * multiply-adds per row.
+     */
     static int packedMaxRows(List<ProductProbe.KernelPoint> points) {
         int rows = 0;
-        for (var p : points.stream().sorted((a, b) -> Integer.compare(a.rows(), b.rows())).toList()) {
-            if (!(p.kernelUs() < p.blasUs())) break;  // NaN (no kernel) stops too
+        var sorted = points.stream().sorted((a, b) -> Integer.compare(a.rows(), b.rows())).toList();
+        for (var p : sorted) {
+            if (!(p.kernelUs() < p.blasUs())) return rows;  // NaN (no kernel) stops too
             rows = p.rows();
         }
-        return rows;
+        return sorted.isEmpty() ? 0 : ANY_ROWS;
     }
+
+    /** {@link #packedMaxRows} when the kernel won at every row count measured. */
+    public static final int ANY_ROWS = Integer.MAX_VALUE;
 
     /** The best square-GEMM rate any BLAS reached, and which: the honest ceiling for a training step. */
     public Map.Entry<Blas, Double> bestGemm() {
@@ -71,8 +79,9 @@ public record ProductPaths(Blas trainingBlas, Blas inferenceBlas, int packedMaxR
     /** Lines for {@code headwise info} and {@code headwise calibrate}. */
     public List<String> describe() {
         var lines = new ArrayList<String>();
-        lines.add(String.format(Locale.ROOT, "training on %s, inference on %s, packed kernel up to %d rows",
-                name(trainingBlas), name(inferenceBlas), packedMaxRows));
+        lines.add(String.format(Locale.ROOT, "training on %s, inference on %s, packed kernel %s",
+                name(trainingBlas), name(inferenceBlas), packedMaxRows == ANY_ROWS ? "at any number of rows"
+                        : packedMaxRows == 0 ? "not used" : "up to " + packedMaxRows + " rows"));
         for (Blas b : Blas.values()) {
             var t = training.get(b);
             var i = inference.get(b);

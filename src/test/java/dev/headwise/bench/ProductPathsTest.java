@@ -42,7 +42,8 @@ class ProductPathsTest {
         assertEquals(0, ProductPaths.packedMaxRows(points(100, 120, 100, 50)));
         assertEquals(0, ProductPaths.packedMaxRows(points(100, NO_KERNEL, 100, NO_KERNEL)));
         assertEquals(128, ProductPaths.packedMaxRows(points(100, 90, 100, 90, 100, 110, 100, 50)));
-        assertEquals(2048, ProductPaths.packedMaxRows(points(9, 1, 9, 1, 9, 1, 9, 1, 9, 1, 9, 1)));
+        assertEquals(ProductPaths.ANY_ROWS, ProductPaths.packedMaxRows(points(9, 1, 9, 1, 9, 1, 9, 1, 9, 1, 9, 1)));
+        assertEquals(0, ProductPaths.packedMaxRows(List.of()));
     }
 
     @Test
