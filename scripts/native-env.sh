@@ -89,8 +89,13 @@ hw_calibration_file() {
   echo "${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/headwise/calibration-$key.properties"
 }
 
-# True for the commands whose speed depends on the product paths, which calibrate first on a new machine.
+# True for the commands whose speed depends on the product paths, which calibrate first on a new machine
+# (not when they are only asked for their help or version).
 hw_calibrating_command() {
+  local arg
+  for arg in "$@"; do
+    case "$arg" in -h | --help | -V | --version) return 1 ;; esac
+  done
   case "${1:-}" in
     train | demo | evaluate | predict | encode | bench) return 0 ;;
   esac

@@ -133,6 +133,20 @@ class NativeEnvScriptTest {
         assertNotEquals(first, calibrationFile(home, b));
     }
 
+    @Test
+    void onlyCommandsThatComputeCalibrateAndNotForTheirHelp() throws Exception {
+        for (List<String> command : List.of(List.of("train", "--data", "x"), List.of("predict"), List.of("bench", "infer"),
+                List.of("evaluate"), List.of("encode"), List.of("demo"))) {
+            assertEquals(0, script(Map.of(), ". scripts/native-env.sh && hw_calibrating_command \"$@\"", command).waitFor(),
+                    command.toString());
+        }
+        for (List<String> command : List.of(List.<String>of(), List.of("info"), List.of("calibrate"), List.of("import"),
+                List.of("train", "--help"), List.of("bench", "infer", "-h"), List.of("predict", "--version"))) {
+            assertEquals(1, script(Map.of(), ". scripts/native-env.sh && hw_calibrating_command \"$@\"", command).waitFor(),
+                    command.toString());
+        }
+    }
+
     private static String calibrationFile(Map<String, String> preset, Path classPathFile) throws Exception {
         Process p = script(preset, ". scripts/native-env.sh && hw_calibration_file \"$1\" /nonexistent.so",
                 List.of(classPathFile.toString()));
