@@ -27,6 +27,16 @@ public final class BenchJson {
         }
     }
 
+    /** A report {@link #toJson} wrote, read back. */
+    public static <T> T fromJson(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new HeadwiseException("cannot read a " + type.getSimpleName() + " from '" + json.strip() + "': "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
     public static void write(Object report, Path file) {
         try {
             AtomicFiles.write(file, (toJson(report) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));

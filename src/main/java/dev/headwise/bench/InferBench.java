@@ -11,6 +11,7 @@ import dev.headwise.model.TextClassifier;
 import org.bytedeco.pytorch.Device;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,18 +52,24 @@ public final class InferBench {
         }
     }
 
-    /** Latencies at batch 1, throughputs in sequences per second at the settings' batch; ratios are headwise/ORT. */
+    /**
+     * Latencies at batch 1, throughputs in sequences per second at the settings' batch; ratios are headwise
+     * over the peer. The {@code hf*} fields are HF transformers' figures when a Python peer took part, else null.
+     */
     public record Report(Settings settings, RunEnvironment environment,
-                         double headwiseP50Ms, double headwiseP90Ms, double headwiseP99Ms,
-                         double ortP50Ms, double ortP90Ms, double ortP99Ms, double p50Ratio,
-                         double headwiseBatchThroughput, double ortBatchThroughput, double throughputRatio,
-                         double peakRssMb) {}
+                         double headwiseP50Ms, double headwiseP90Ms, double headwiseP99Ms, double headwiseP999Ms,
+                         double ortP50Ms, double ortP90Ms, double ortP99Ms, double ortP999Ms, double p50Ratio,
+                         double p99Ratio, double headwiseBatchThroughput, double ortBatchThroughput,
+                         double throughputRatio, double peakRssMb,
+                         String hfPeer, Double hfP50Ms, Double hfP90Ms, Double hfP99Ms, Double hfP999Ms,
+                         Double hfP50Ratio, Double hfBatchThroughput, Double hfThroughputRatio) {}
 
     /**
      * @param modelDir an imported encoder directory (config.json and safetensors) of the same network as {@code onnx}
      * @param onnx the ONNX export, with inputs input_ids, attention_mask and (optionally) token_type_ids
+     * @param peer HF transformers on the same encoder (with a fresh head), a third side in every round; null for none
      */
-    public static Report run(Path modelDir, byte[] onnx, Settings s) throws OrtException {
+    public static Report run(Path modelDir, byte[] onnx, Settings s, PythonPeer peer) throws OrtException {
         Devices.setThreads(s.threads());
         var env = OrtEnvironment.getEnvironment();
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b"));
@@ -79,36 +86,63 @@ public final class InferBench {
              var ortN = new OrtCall(env, session, batched, s.batch(), s.seq());
              var ours1 = new HeadwiseCall(model, single, 1, s.seq(), s.gradMode());
              var oursN = new HeadwiseCall(model, batched, s.batch(), s.seq(), s.gradMode())) {
-            long[][] latency = alternate(ours1, ort1, s.iterations());
-            long[][] throughput = alternate(oursN, ortN, s.batchIterations());
+            var latencySides = new ArrayList<>(List.of(Side.of(ours1), Side.of(ort1)));
+            var throughputSides = new ArrayList<>(List.of(Side.of(oursN), Side.of(ortN)));
+            if (peer != null) {
+                latencySides.add(n -> peer.round(n, 1));
+                throughputSides.add(n -> peer.round(n, s.batch()));
+            }
+            long[][] latency = alternate(latencySides, s.iterations());
+            long[][] throughput = alternate(throughputSides, s.batchIterations());
             Latency ours = Latency.of(latency[0]);
             Latency theirs = Latency.of(latency[1]);
-            double oursRate = s.batch() / (Latency.of(throughput[0]).p50Ms() / 1e3);
-            double theirRate = s.batch() / (Latency.of(throughput[1]).p50Ms() / 1e3);
+            double oursRate = rate(s, throughput[0]);
+            double theirRate = rate(s, throughput[1]);
+            Latency hf = peer == null ? null : Latency.of(latency[2]);
+            Double hfRate = peer == null ? null : rate(s, throughput[2]);
             return new Report(s, RunEnvironment.current(env.getVersion()),
-                    ours.p50Ms(), ours.p90Ms(), ours.p99Ms(), theirs.p50Ms(), theirs.p90Ms(), theirs.p99Ms(),
-                    ours.p50Ms() / theirs.p50Ms(), oursRate, theirRate, oursRate / theirRate,
-                    PeakMemory.peakRssMb());
+                    ours.p50Ms(), ours.p90Ms(), ours.p99Ms(), ours.p999Ms(),
+                    theirs.p50Ms(), theirs.p90Ms(), theirs.p99Ms(), theirs.p999Ms(),
+                    ours.p50Ms() / theirs.p50Ms(), ours.p99Ms() / theirs.p99Ms(), oursRate, theirRate,
+                    oursRate / theirRate, PeakMemory.peakRssMb(),
+                    peer == null ? null : peer.describe(),
+                    hf == null ? null : hf.p50Ms(), hf == null ? null : hf.p90Ms(), hf == null ? null : hf.p99Ms(),
+                    hf == null ? null : hf.p999Ms(), hf == null ? null : ours.p50Ms() / hf.p50Ms(),
+                    hfRate, hfRate == null ? null : oursRate / hfRate);
         }
     }
 
-    /** Durations of {@code n} calls of each side, [0] for {@code a} and [1] for {@code b}, taken in alternating rounds. */
-    private static long[][] alternate(EngineCall a, EngineCall b, int n) throws OrtException {
-        for (int i = 0; i < WARMUP; i++) {
-            a.call();
-            b.call();
-        }
-        long[][] nanos = new long[2][n];
-        EngineCall[] sides = {a, b};
-        for (int done = 0; done < n; done += ROUND) {
-            int end = Math.min(n, done + ROUND);
-            for (int k = 0; k < 2; k++) {
-                settle();
-                for (int i = done; i < end; i++) {
+    private static double rate(Settings s, long[] nanos) {
+        return s.batch() / (Latency.of(nanos).p50Ms() / 1e3);
+    }
+
+    /** One engine in the comparison: {@code n} timed calls, their durations in nanoseconds. */
+    private interface Side {
+        long[] round(int n) throws OrtException;
+
+        /** A call made in this process, timed here. */
+        static Side of(EngineCall call) {
+            return n -> {
+                long[] nanos = new long[n];
+                for (int i = 0; i < n; i++) {
                     long start = System.nanoTime();
-                    sides[k].call();
-                    nanos[k][i] = System.nanoTime() - start;
+                    call.call();
+                    nanos[i] = System.nanoTime() - start;
                 }
+                return nanos;
+            };
+        }
+    }
+
+    /** Durations of {@code n} calls of each side, in rounds that take the sides in turn, after an untimed warm-up. */
+    private static long[][] alternate(List<Side> sides, int n) throws OrtException {
+        for (Side side : sides) side.round(WARMUP);
+        long[][] nanos = new long[sides.size()][n];
+        for (int done = 0; done < n; done += ROUND) {
+            int size = Math.min(ROUND, n - done);
+            for (int k = 0; k < sides.size(); k++) {
+                settle();
+                System.arraycopy(sides.get(k).round(size), 0, nanos[k], done, size);
             }
         }
         return nanos;

@@ -6,9 +6,13 @@ import dev.headwise.bench.FlopCount;
 import dev.headwise.bench.InferBench;
 import dev.headwise.bench.LoadBench;
 import dev.headwise.bench.ModelShapes;
+import dev.headwise.bench.ProductProbe;
+import dev.headwise.bench.PythonPeer;
+import dev.headwise.model.ConfigJson;
 import dev.headwise.bench.TrainBench;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.Task;
+import dev.headwise.model.Blas;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.ModelFiles;
@@ -48,6 +52,11 @@ final class BenchCommand {
 
     /** Options the in-process benchmarks share. */
     static final class Shared {
+        @Option(names = "--peer-python", paramLabel = "CMD",
+                description = "Also run HF transformers (benchmarks/python/hf_peer.py) through this Python, in rounds "
+                        + "alternating with headwise's, e.g. ../shared/hfref/python.")
+        String peerPython;
+
         @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads for libtorch and ONNX Runtime (default: all cores).")
         Integer threads;
 
@@ -56,6 +65,20 @@ final class BenchCommand {
 
         int threads() {
             return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        }
+
+        /** The HF peer for {@code args}, or null without --peer-python. */
+        PythonPeer peer(List<String> args) {
+            if (peerPython == null) return null;
+            var all = new java.util.ArrayList<>(args);
+            all.addAll(List.of("--threads", String.valueOf(threads())));
+            return new PythonPeer(peerPython, peerScript(), all);
+        }
+
+        /** hf_peer.py beside the launcher that started this process, else under the working directory. */
+        private static Path peerScript() {
+            Path home = CalibrateCommand.launcher().map(l -> Path.of(l).toAbsolutePath().getParent()).orElse(Path.of(""));
+            return home.resolve("benchmarks/python/hf_peer.py");
         }
 
         void writeJson(Object report, PrintWriter out) {
@@ -94,21 +117,39 @@ final class BenchCommand {
         Shared shared;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             var settings = new TrainBench.Settings(model, batch, seq, shared.threads(), warmup, steps, adamw);
-            var r = TrainBench.run(ModelShapes.resolve(model), settings);
+            var shape = ModelShapes.resolve(model);
+            TrainBench.Report r;
+            Path dir = Files.createTempDirectory("headwise-bench-");
+            try {
+                ConfigJson.writeEncoder(shape, dir.resolve("config.json"));
+                try (var peer = shared.peer(List.of("train", "--config", dir.toString(), "--batch", String.valueOf(batch),
+                        "--seq", String.valueOf(seq)))) {
+                    r = TrainBench.run(shape, settings, blas -> CalibrateCommand.launcher()
+                            .map(l -> CalibrateCommand.probe(l, blas, "train", shared.threads(),
+                                    ProductProbe.Training.class).gemmGflops())
+                            .map(java.util.OptionalDouble::of).orElse(java.util.OptionalDouble.empty()), peer);
+                }
+            } finally {
+                AtomicFiles.deleteTree(dir);
+            }
             PrintWriter out = spec.commandLine().getOut();
             out.printf("model             %s, batch %d x seq %d, %d thread(s) (BLAS %d), OMP_WAIT_POLICY=%s, AdamW %s%n",
                     model, batch, seq, r.environment().threads(), r.environment().blasThreads(),
                     r.environment().ompWaitPolicy(), adamw);
             out.printf("blas              %s%n", r.environment().blas());
+            warnIfPinned(out);
             if (!r.environment().nativeEnv().isEmpty()) {
                 var nativeSettings = new StringJoiner(" ");
                 r.environment().nativeEnv().forEach((name, value) -> nativeSettings.add(name + "=" + value));
                 out.printf("native settings   %s%n", nativeSettings);
             }
-            out.printf("roofline          %.1f GFLOP/s (fp32 matmul %d^3, best sample before and between steps)%n",
-                    r.rooflineGflops(), TrainBench.ROOFLINE_N);
+            var others = new StringJoiner(", ");
+            r.otherBlasGemmGflops().forEach((name, g) -> others.add(String.format("%s %.1f", name, g)));
+            out.printf("roofline          %.1f GFLOP/s on %s (fp32 matmul %d^3, best sample; this process %.1f%s)%n",
+                    r.rooflineGflops(), r.rooflineBlas(), TrainBench.ROOFLINE_N, r.processGemmGflops(),
+                    others.length() == 0 ? "" : "; in their own processes: " + others);
             out.printf("flops             %s = %.1f GFLOP/step (%,d non-embedding params)%n", FlopCount.FORMULA,
                     r.gflopPerStep(), r.nonEmbeddingParameters());
             out.printf("step              best %.3f s, median %.3f s, mean %.3f s over %d steps%n", r.stepBestS(),
@@ -116,6 +157,11 @@ final class BenchCommand {
             out.printf("model flops       %.1f GFLOP/s = %.2f of roofline (MFU, best step; %.2f at the median)%n",
                     r.modelGflops(), r.mfu(), r.mfuMedian());
             out.printf("throughput        %.2f samples/s, %.0f tokens/s%n", r.samplesPerS(), r.tokensPerS());
+            if (r.hfPeer() != null) {
+                out.printf("hf peer           %s%n", r.hfPeer());
+                out.printf("hf step           best %.3f s, median %.3f s, %.2f samples/s; headwise %.2fx HF's samples/s%n",
+                        r.hfStepBestS(), r.hfStepMedianS(), r.hfSamplesPerS(), r.hfSpeedup());
+            }
             out.printf("peak rss          %.0f MiB%n", r.peakRssMb());
             shared.writeJson(r, out);
             out.flush();
@@ -163,7 +209,10 @@ final class BenchCommand {
             InferBench.Report r;
             try {
                 importBundled(bundled, dir.resolve("model"));
-                r = InferBench.run(dir.resolve("model"), bundled.readOnnx(), settings);
+                try (var peer = shared.peer(List.of("infer", "--model", dir.resolve("model").toString(),
+                        "--batch", String.valueOf(batch), "--seq", String.valueOf(seq)))) {
+                    r = InferBench.run(dir.resolve("model"), bundled.readOnnx(), settings, peer);
+                }
             } finally {
                 AtomicFiles.deleteTree(dir);
             }
@@ -173,11 +222,21 @@ final class BenchCommand {
                     r.environment().ompWaitPolicy(),
                     r.environment().onnxruntime(), gradMode);
             out.printf("blas              %s%n", r.environment().blas());
-            out.printf("batch 1 headwise  p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.headwiseP50Ms(), r.headwiseP90Ms(), r.headwiseP99Ms());
-            out.printf("batch 1 ORT       p50 %.2f  p90 %.2f  p99 %.2f ms%n", r.ortP50Ms(), r.ortP90Ms(), r.ortP99Ms());
-            out.printf("p50 ratio         %.2f (headwise / ORT; below 1 is faster)%n", r.p50Ratio());
-            out.printf("batch %-3d         headwise %.1f seq/s, ORT %.1f seq/s, ratio %.2f%n", batch,
-                    r.headwiseBatchThroughput(), r.ortBatchThroughput(), r.throughputRatio());
+            warnIfPinned(out);
+            if (r.hfPeer() != null) out.printf("hf peer           %s%n", r.hfPeer());
+            out.printf("batch 1 headwise  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f ms%n", r.headwiseP50Ms(),
+                    r.headwiseP90Ms(), r.headwiseP99Ms(), r.headwiseP999Ms());
+            out.printf("batch 1 ORT       p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f ms%n", r.ortP50Ms(), r.ortP90Ms(),
+                    r.ortP99Ms(), r.ortP999Ms());
+            if (r.hfPeer() != null) {
+                out.printf("batch 1 HF        p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f ms%n", r.hfP50Ms(), r.hfP90Ms(),
+                        r.hfP99Ms(), r.hfP999Ms());
+            }
+            out.printf("ratios            p50 %.2f, p99 %.2f (headwise / ORT; below 1 is faster)%s%n", r.p50Ratio(),
+                    r.p99Ratio(), r.hfPeer() == null ? "" : String.format("; p50 %.2f headwise / HF", r.hfP50Ratio()));
+            out.printf("batch %-3d         headwise %.1f seq/s, ORT %.1f seq/s, ratio %.2f%s%n", batch,
+                    r.headwiseBatchThroughput(), r.ortBatchThroughput(), r.throughputRatio(), r.hfPeer() == null ? ""
+                            : String.format("; HF %.1f seq/s, ratio %.2f", r.hfBatchThroughput(), r.hfThroughputRatio()));
             out.printf("peak rss          %.0f MiB%n", r.peakRssMb());
             shared.writeJson(r, out);
             out.flush();
@@ -249,6 +308,11 @@ final class BenchCommand {
             }
             return classifier;
         }
+    }
+
+    /** The environment's OpenBLAS pinning, which slows the peers and any OpenBLAS run alike, said up front. */
+    private static void warnIfPinned(PrintWriter out) {
+        Blas.pinningWarning(System.getenv(), Blas.cpuFlags()).ifPresent(w -> out.printf("warning           %s%n", w));
     }
 
     /** The same import as {@code headwise import --bundled}, its progress line discarded. */

@@ -1,5 +1,6 @@
 package dev.headwise.cli;
 
+import dev.headwise.bench.ProductPaths;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;
 import dev.headwise.model.ModelConfig;
@@ -13,6 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -42,6 +45,8 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("blas            %s%n", blas.describe());
         out.printf("threads         %d intra-op, %d BLAS, OMP_WAIT_POLICY=%s%n", torch.get_num_threads(),
                 blas.threads(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        productPaths().forEach(line -> out.printf("products        %s%n", line));
+        Blas.pinningWarning(System.getenv(), Blas.cpuFlags()).ifPresent(w -> out.printf("warning         %s%n", w));
         out.printf("cuda (libtorch) %s%n", torch.cuda_is_available()
                 ? torch.cuda_device_count() + " device(s)" : "not available");
         var gpu = GpuProbes.detect();
@@ -54,6 +59,21 @@ final class InfoCommand implements Callable<Integer> {
         if (model != null) summarise(out, model);
         out.flush();
         return 0;
+    }
+
+    /** What calibration chose for this machine and the figures behind it, or how to get them. */
+    static List<String> productPaths() {
+        var file = ProductPaths.machineFile();
+        if (file.isEmpty()) return List.of("not calibrated (run through ./headwise to measure this machine)");
+        String forced = System.getenv("HEADWISE_BLAS");
+        var lines = new ArrayList<String>();
+        if (forced != null && !forced.isBlank()) lines.add("HEADWISE_BLAS=" + forced + " forces the BLAS");
+        ProductPaths.read(file.get()).ifPresentOrElse(p -> {
+            lines.addAll(p.describe());
+            lines.add("measured " + file.get() + " (delete it, or run `headwise calibrate`, to measure again)");
+        }, () -> lines.add("not measured on this machine yet: the first train, predict, evaluate, encode or bench "
+                + "does, or `headwise calibrate`"));
+        return lines;
     }
 
     private static void summarise(java.io.PrintWriter out, Path dir) {

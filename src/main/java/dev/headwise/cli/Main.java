@@ -12,8 +12,9 @@ import java.util.List;
 @Command(name = "headwise", mixinStandardHelpOptions = true, versionProvider = InfoCommand.Version.class,
         description = "Fine-tune and serve DistilBERT/BERT text classifiers on libtorch.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                EncodeCommand.class, ExportCommand.class, ImportCommand.class, InfoCommand.class, DatasetCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class, AotTrainingRunCommand.class})
+                EncodeCommand.class, ExportCommand.class, ImportCommand.class, InfoCommand.class, DatasetCommand.class,
+                BenchCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class, AotTrainingRunCommand.class,
+                CalibrateCommand.Probe.class})
 public final class Main {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")

@@ -4,6 +4,16 @@ import dev.headwise.HeadwiseException;
 import dev.headwise.nativ.blas.Mkl;
 import org.bytedeco.openblas.global.openblas_full;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * The BLAS that libtorch's CPU matrix products run on. The presets link libtorch against OpenBLAS; with
  * {@code -Dorg.bytedeco.openblas.load=mkl_rt} (set before the first libtorch call; the launcher sets it) and
@@ -51,6 +61,38 @@ public enum Blas {
                 yield mkl.version() + ", " + mkl.useGnuOpenMp() + " threads";
             }
         };
+    }
+
+    /** OpenBLAS's kernel families that use AVX-512, and those that use AVX2 at most (its OPENBLAS_CORETYPE names). */
+    private static final Set<String> AVX512_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
+    private static final Set<String> AVX2_CORES = Set.of("haswell", "zen", "skylakex", "cooperlake", "sapphirerapids");
+
+    /**
+     * A warning when the environment pins OpenBLAS to kernels below what this CPU runs
+     * ({@code OPENBLAS_CORETYPE} older than its AVX-512 or AVX2), which can halve its products; empty otherwise.
+     *
+     * @param cpuFlags the CPU's feature flags as /proc/cpuinfo names them ({@link #cpuFlags})
+     */
+    public static Optional<String> pinningWarning(Map<String, String> env, Set<String> cpuFlags) {
+        String core = env.get("OPENBLAS_CORETYPE");
+        if (core == null || core.isBlank()) return Optional.empty();
+        String c = core.strip().toLowerCase(Locale.ROOT);
+        String cpu = cpuFlags.contains("avx512f") ? "AVX-512" : cpuFlags.contains("avx2") ? "AVX2" : null;
+        boolean below = cpu != null && !(cpu.equals("AVX-512") ? AVX512_CORES : AVX2_CORES).contains(c);
+        if (!below) return Optional.empty();
+        return Optional.of("OPENBLAS_CORETYPE=" + core + " pins OpenBLAS to older kernels than this CPU's " + cpu
+                + (env.containsKey("OPENBLAS_L2_SIZE") ? " (with OPENBLAS_L2_SIZE=" + env.get("OPENBLAS_L2_SIZE") + ")" : "")
+                + ": its products can run at half speed. Unset it unless this OpenBLAS miscomputes here.");
+    }
+
+    /** This CPU's feature flags from /proc/cpuinfo; empty where it cannot be read. */
+    public static Set<String> cpuFlags() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> Set.copyOf(List.of(l.substring(l.indexOf(':') + 1).strip().split("\\s+")))).orElse(Set.of());
+        } catch (IOException | UncheckedIOException e) {
+            return Set.of();
+        }
     }
 
     private static volatile Mkl mkl;

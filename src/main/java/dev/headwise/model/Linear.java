@@ -19,11 +19,11 @@ import java.util.Optional;
  */
 final class Linear {
     /**
-     * Rows up to which the packed kernel is used. Against MKL's sgemm called as libtorch calls it, MiniLM's six
-     * products cycled as in a forward on a 2-core Xeon: 0.5x the time at 16 rows, 0.7x at 64, 0.8x at 128,
-     * 0.9x at 256, 0.95x at 512, 1.1x at 2,048 (docs/performance.md).
+     * Rows up to which the packed kernel is used: {@code -Dheadwise.packedLinear.maxRows}, which the launcher
+     * sets to the crossover {@code headwise calibrate} measured against this process's BLAS, else 256 (the
+     * crossover against MKL on an Intel AVX-512 machine, docs/performance.md).
      */
-    static final long PACKED_MAX_ROWS = 256;
+    static final long PACKED_MAX_ROWS = Long.getLong("headwise.packedLinear.maxRows", 256);
     /** {@code -Dheadwise.packedLinear=false} keeps every product on libtorch (to compare, or on a suspect CPU). */
     private static final Optional<PackedLinearKernel> KERNEL =
             "false".equals(System.getProperty("headwise.packedLinear")) ? Optional.empty() : PackedLinearKernel.get();

@@ -29,9 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The bench commands end to end with few steps: the documented JSON fields exist and hold finite numbers. */
 class BenchHarnessTest {
     static final List<String> TRAIN_FIELDS = List.of("roofline_gflops", "model_gflops", "mfu", "samples_per_s",
-            "tokens_per_s", "peak_rss_mb", "gflop_per_step", "mfu_median", "step_best_s", "step_median_s", "step_mean_s");
+            "tokens_per_s", "peak_rss_mb", "gflop_per_step", "mfu_median", "step_best_s", "step_median_s", "step_mean_s",
+            "process_gemm_gflops");
     static final List<String> INFER_FIELDS = List.of("headwise_p50_ms", "headwise_p90_ms", "headwise_p99_ms",
-            "ort_p50_ms", "ort_p90_ms", "ort_p99_ms", "p50_ratio", "headwise_batch_throughput",
+            "headwise_p999_ms", "ort_p50_ms", "ort_p90_ms", "ort_p99_ms", "ort_p999_ms", "p50_ratio", "p99_ratio",
+            "headwise_batch_throughput",
             "ort_batch_throughput", "throughput_ratio", "peak_rss_mb");
 
     static final List<String> LOAD_FIELDS = List.of("jvm_start_ms", "load_ms", "first_prediction_ms", "load_and_first_ms");
@@ -49,6 +51,10 @@ class BenchHarnessTest {
         assertTrue(r.get("mfu").asDouble() > 0);
         assertEquals(8.0, r.get("tokens_per_s").asDouble() / r.get("samples_per_s").asDouble(), 1e-9); // seq
         assertEquals(r.get("model_gflops").asDouble() / r.get("roofline_gflops").asDouble(), r.get("mfu").asDouble(), 1e-9);
+        // Without a launcher no other BLAS is measured: the roofline is this process's own best product.
+        assertEquals(r.get("process_gemm_gflops").asDouble(), r.get("roofline_gflops").asDouble(), 1e-9);
+        assertEquals(Blas.current().name().toLowerCase(java.util.Locale.ROOT), r.get("roofline_blas").asText());
+        assertTrue(r.get("hf_samples_per_s") == null, "no peer, no hf_ fields");
         assertEquals(FlopCount.FORMULA, r.get("flop_formula").asText());
         JsonNode settings = r.get("settings");
         assertEquals(2, settings.get("batch").asInt());
@@ -79,6 +85,8 @@ class BenchHarnessTest {
         INFER_FIELDS.forEach(f -> assertFiniteNumber(r, f));
         assertEquals(r.get("headwise_p50_ms").asDouble() / r.get("ort_p50_ms").asDouble(), r.get("p50_ratio").asDouble(), 1e-9);
         assertTrue(r.get("headwise_p50_ms").asDouble() <= r.get("headwise_p99_ms").asDouble());
+        assertTrue(r.get("headwise_p99_ms").asDouble() <= r.get("headwise_p999_ms").asDouble());
+        assertEquals(r.get("headwise_p99_ms").asDouble() / r.get("ort_p99_ms").asDouble(), r.get("p99_ratio").asDouble(), 1e-9);
         assertEquals("all-minilm-l6-v2", r.get("settings").get("model").asText());
         assertTrue(r.get("environment").get("onnxruntime").isTextual());
     }

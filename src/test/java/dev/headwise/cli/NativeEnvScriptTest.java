@@ -1,15 +1,20 @@
 package dev.headwise.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** scripts/native-env.sh, which ./headwise sources before starting the JVM: which commands get which settings and JVM options. */
@@ -78,6 +83,78 @@ class NativeEnvScriptTest {
         assertEquals("headwise: HEADWISE_BLAS must be mkl or openblas, not 'atlas'.", err.strip());
     }
 
+    @Test
+    void theCalibratedChoiceGoesByTheKindOfCommandAndHeadwiseBlasOverridesIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("calibration.properties");
+        Files.writeString(file, "training_blas=openblas\ninference_blas=mkl\nmkl.packed_max_rows=512\n"
+                + "openblas.packed_max_rows=128\n");
+        Map<String, String> calibrated = Map.of("HW_CALIBRATION", file.toString());
+        for (List<String> command : TRAINING) {
+            assertEquals("PASSIVE", envAfter(calibrated, command).get("OMP_WAIT_POLICY"), command.toString());
+            assertEquals("-Dheadwise.packedLinear.maxRows=128", javaOpts(calibrated, command), command.toString());
+        }
+        for (List<String> command : OTHERS) {
+            assertEquals("GNU", envAfter(calibrated, command).get("MKL_THREADING_LAYER"), command.toString());
+            assertEquals("-Dorg.bytedeco.openblas.load=mkl_rt\n-XX:TieredStopAtLevel=1\n-Dheadwise.packedLinear.maxRows=512",
+                    javaOpts(calibrated, command), command.toString());
+        }
+        var forced = new HashMap<>(calibrated);
+        forced.put("HEADWISE_BLAS", "mkl");
+        assertEquals("-Dorg.bytedeco.openblas.load=mkl_rt", javaOpts(forced, List.of("train")));
+        assertEquals("GNU", envAfter(forced, List.of("train")).get("MKL_THREADING_LAYER"));
+    }
+
+    @Test
+    void aMissingOrGarbledCalibrationMeansMkl(@TempDir Path dir) throws Exception {
+        Path garbled = dir.resolve("garbled.properties");
+        Files.writeString(garbled, "training_blas=atlas\n");
+        for (String file : List.of(dir.resolve("absent").toString(), garbled.toString())) {
+            assertEquals("-Dorg.bytedeco.openblas.load=mkl_rt", javaOpts(Map.of("HW_CALIBRATION", file), List.of("train")));
+        }
+    }
+
+    @Test
+    void theLauncherNamesTheVariablesItSet() throws Exception {
+        Map<String, String> env = envAfter(Map.of("MALLOC_ARENA_MAX", "2"), List.of("predict"));
+        assertEquals(List.of("MKL_THREADING_LAYER", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"),
+                List.of(env.get("HEADWISE_LAUNCHER_ENV").split(" ")));
+    }
+
+    @Test
+    void theCalibrationFileIsKeyedByTheNativeLibraries(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.txt");
+        Path b = dir.resolve("b.txt");
+        Files.writeString(a, "/m2/x/pytorch-2.10.0-1.5.13-linux-x86_64.jar:/m2/y/jackson-core-2.20.1.jar");
+        Files.writeString(b, "/m2/x/pytorch-2.11.0-1.5.14-linux-x86_64.jar:/m2/y/jackson-core-2.20.1.jar");
+        Map<String, String> home = Map.of("XDG_CACHE_HOME", dir.toString());
+        String first = calibrationFile(home, a);
+        assertTrue(first.startsWith(dir + "/headwise/calibration-") && first.endsWith(".properties"), first);
+        assertEquals(first, calibrationFile(home, a));
+        assertNotEquals(first, calibrationFile(home, b));
+    }
+
+    @Test
+    void onlyCommandsThatComputeCalibrateAndNotForTheirHelp() throws Exception {
+        for (List<String> command : List.of(List.of("train", "--data", "x"), List.of("predict"), List.of("bench", "infer"),
+                List.of("evaluate"), List.of("encode"), List.of("demo"))) {
+            assertEquals(0, script(Map.of(), ". scripts/native-env.sh && hw_calibrating_command \"$@\"", command).waitFor(),
+                    command.toString());
+        }
+        for (List<String> command : List.of(List.<String>of(), List.of("info"), List.of("calibrate"), List.of("import"),
+                List.of("train", "--help"), List.of("bench", "infer", "-h"), List.of("predict", "--version"))) {
+            assertEquals(1, script(Map.of(), ". scripts/native-env.sh && hw_calibrating_command \"$@\"", command).waitFor(),
+                    command.toString());
+        }
+    }
+
+    private static String calibrationFile(Map<String, String> preset, Path classPathFile) throws Exception {
+        Process p = script(preset, ". scripts/native-env.sh && hw_calibration_file \"$1\" /nonexistent.so",
+                List.of(classPathFile.toString()));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor());
+        return out;
+    }
+
     private static List<List<String>> concat(List<List<String>> a, List<List<String>> b) {
         var all = new ArrayList<>(a);
         all.addAll(b);
@@ -112,7 +189,8 @@ class NativeEnvScriptTest {
         cmd.addAll(args);
         var pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.startsWith("OPENBLAS_")
-                || k.startsWith("MKL_") || k.equals("OMP_WAIT_POLICY") || k.equals("HEADWISE_BLAS"));
+                || k.startsWith("MKL_") || k.equals("OMP_WAIT_POLICY") || k.equals("HEADWISE_BLAS")
+                || k.equals("HW_CALIBRATION") || k.equals("HEADWISE_LAUNCHER_ENV"));
         pb.environment().putAll(preset);
         return pb.start();
     }

@@ -31,6 +31,22 @@ class BlasTest {
     }
 
     @Test
+    void aCoreTypeBelowTheCpusIsWarnedAbout() {
+        var avx512 = java.util.Set.of("avx2", "avx512f", "fma");
+        var avx2 = java.util.Set.of("avx2", "fma");
+        String w = Blas.pinningWarning(java.util.Map.of("OPENBLAS_CORETYPE", "Haswell", "OPENBLAS_L2_SIZE", "1048576"), avx512)
+                .orElseThrow();
+        assertTrue(w.startsWith("OPENBLAS_CORETYPE=Haswell pins OpenBLAS to older kernels than this CPU's AVX-512")
+                && w.contains("OPENBLAS_L2_SIZE=1048576"), w);
+        assertTrue(Blas.pinningWarning(java.util.Map.of("OPENBLAS_CORETYPE", "SandyBridge"), avx2).isPresent());
+        assertTrue(Blas.pinningWarning(java.util.Map.of("OPENBLAS_CORETYPE", "COOPERLAKE"), avx512).isEmpty());
+        assertTrue(Blas.pinningWarning(java.util.Map.of("OPENBLAS_CORETYPE", "Zen"), avx2).isEmpty());
+        assertTrue(Blas.pinningWarning(java.util.Map.of(), avx512).isEmpty());
+        assertTrue(Blas.pinningWarning(java.util.Map.of("OPENBLAS_CORETYPE", "Haswell"), java.util.Set.of()).isEmpty(),
+                "nothing is known of a CPU whose flags cannot be read");
+    }
+
+    @Test
     void threadCountsAreSetAndReadBack() {
         for (int threads : new int[] {2, 1}) {
             Devices.setThreads(threads);
