@@ -12,9 +12,11 @@
  * are tiled by TILE, a tile's accumulators held in registers.
  *
  * Written once over the vector operations of the file that includes it (packed_linear_avx512.c,
- * packed_linear_avx2.c), which sets LANES (floats a register), VECTORS (registers a panel row), TILE,
- * TILE_ROWS (X(TILE) .. X(1)) and VARIANT (the suffix of the exported names). Each includer is compiled
- * for its instruction set; the caller checks the CPU has it (packed_linear.c) before calling in.
+ * packed_linear_avx2.c), so that both variants sum in the same order and compute the same GELU. The
+ * includer sets LANES (floats a register), VECTORS (registers a panel row), TILE, TILE_ROWS (X(TILE) ..
+ * X(1)), VARIANT (adds its suffix to an exported name), the types vec, vmask and vindex, and the INLINE
+ * operations used below. Each includer is compiled for its instruction set; the caller checks that the CPU
+ * has it (packed_linear.c) before calling in.
  */
 #include <stdint.h>
 #include <omp.h>

@@ -60,7 +60,7 @@ public final class PackedLinearKernel {
         }
     }
 
-    /** What the kernel applies to each output before storing it (the codes packed_linear.c reads). */
+    /** What the kernel applies to each output before storing it (the codes packed_linear_body.h reads). */
     public enum Activation {
         NONE,
         /** Exact erf GELU, with erf as libtorch's vectorised CPU kernel computes it. */
