@@ -39,8 +39,8 @@ public final class PackedLinearKernel {
             Arrays.stream(Variant.values()).map(LOADED::get).filter(Objects::nonNull).findFirst();
 
     /**
-     * The kernel's builds, fastest first. Each packs W its own way (panel width), so a weight packed by one
-     * variant's kernel serves only that variant.
+     * The kernel's builds, in the order {@link #get()} prefers them (wider registers first). Each packs W its
+     * own way (panel width), so a weight packed by one variant serves only that variant's {@link #linear}.
      */
     public enum Variant {
         /** AVX-512F: 48-column panels, rows tiled by 8. */
@@ -103,6 +103,7 @@ public final class PackedLinearKernel {
         return Optional.ofNullable(LOADED.get(variant));
     }
 
+    /** The instruction set this kernel is built for. */
     public Variant variant() {
         return variant;
     }
@@ -156,8 +157,9 @@ public final class PackedLinearKernel {
 
     /**
      * y (m, n) = act(x (m, k) W^T + bias (n)) + residual (m, n), every array contiguous fp32 and W packed by
-     * {@link #pack}; residual {@link MemorySegment#NULL} for none; on up to {@code threads} OpenMP threads.
-     * Addresses only, sized by the caller: the segments may be zero-length views of tensor memory.
+     * this kernel's {@link #pack}; residual {@link MemorySegment#NULL} for none; on up to {@code threads}
+     * OpenMP threads. Addresses only, sized by the caller: the segments may be zero-length views of tensor
+     * memory.
      */
     public void linear(MemorySegment x, long m, long k, MemorySegment packed, MemorySegment bias,
                        MemorySegment residual, MemorySegment y, long n, Activation act, int threads) {

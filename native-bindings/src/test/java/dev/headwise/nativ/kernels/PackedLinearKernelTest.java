@@ -91,8 +91,9 @@ class PackedLinearKernelTest {
     }
 
     static Stream<Arguments> activations() {
-        return Arrays.stream(Variant.values()).flatMap(v -> Arrays.stream(Activation.values()).flatMap(
-                act -> Stream.of(1, 2).flatMap(threads -> Stream.of(false, true).map(res -> Arguments.of(v, act, threads, res)))));
+        return Arrays.stream(Variant.values()).flatMap(v -> Arrays.stream(Activation.values()).flatMap(act ->
+                Stream.of(1, 2).flatMap(threads ->
+                        Stream.of(false, true).map(residual -> Arguments.of(v, act, threads, residual)))));
     }
 
     /**
@@ -173,8 +174,8 @@ class PackedLinearKernelTest {
     void namesItsVariant(Variant variant) {
         PackedLinearKernel kernel = kernel(variant);
         assertEquals(variant, kernel.variant());
-        assertEquals((variant == Variant.AVX512 ? "AVX-512F, " : "AVX2+FMA, ") + panelColumns(variant) + "-column panels",
-                kernel.describe());
+        String isa = variant == Variant.AVX512 ? "AVX-512F" : "AVX2+FMA";
+        assertEquals(isa + ", " + panelColumns(variant) + "-column panels", kernel.describe());
     }
 
     /** get() is the first variant in the enum's order (fastest first) that this CPU runs. */
