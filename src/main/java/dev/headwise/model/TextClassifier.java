@@ -150,8 +150,8 @@ public final class TextClassifier {
     }
 
     /**
-     * Packs now the weight copies that CPU inference at small batches reads (fp32 on an AVX-512 CPU; nothing
-     * otherwise), which the first such forward would do. A service can call it at load, while other work
+     * Packs now the weight copies that CPU inference at small batches reads (fp32 on an AVX-512 or AVX2 CPU;
+     * nothing otherwise), which the first such forward would do. A service can call it at load, while other work
      * waits on I/O. Weights changed later are packed again on their next use.
      */
     public void packForInference() {

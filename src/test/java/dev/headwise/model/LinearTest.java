@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class LinearTest {
     @BeforeEach
     void kernelPresent() {
-        assumeTrue(PackedLinearKernel.get().isPresent(), "no AVX-512F on this CPU, or the kernel library was not built");
+        assumeTrue(PackedLinearKernel.get().isPresent(), "neither AVX-512F nor AVX2 on this CPU, or the kernel library was not built");
     }
 
     @Test

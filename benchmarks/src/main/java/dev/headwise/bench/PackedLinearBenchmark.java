@@ -1,7 +1,8 @@
 /*
  * How long does a MiniLM layer's six products take at a given number of rows, through libtorch's linear (MKL,
- * repacking each weight per call) and through headwise's packed kernel (weights packed once)? Each call
- * cycles through six layers' weights, as a forward does, so every weight comes from L3 as it would there.
+ * repacking each weight per call) and through each variant of headwise's packed kernel (weights packed once)?
+ * Each call cycles through six layers' weights, as a forward does, so every weight comes from L3 as it
+ * would there.
  *
  * Run from the repository root with JDK 25 (see TensorWriteBenchmark for why the launcher's JDK):
  *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
@@ -9,7 +10,8 @@
  *   . scripts/native-env.sh && hw_native_env bench infer     # the launcher's settings (MKL on GNU OpenMP)
  *   "$JAVA_HOME/bin/java" \
  *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main PackedLinear
- * About 15 s per configuration (10 of them); "-p rows=64" for one size. Needs AVX-512F for the packed side.
+ * About 15 s per configuration (15 of them); "-p rows=64" for one size. A variant the CPU lacks fails its
+ * configurations and the others still run; "-p path=libtorch,AVX2" leaves AVX-512 out.
  */
 package dev.headwise.bench;
 
@@ -55,7 +57,8 @@ public class PackedLinearBenchmark {
     @Param({"1", "16", "64", "256", "2048"})
     public int rows;
 
-    @Param({"libtorch", "packed"})
+    /** "libtorch", or the packed kernel's {@link PackedLinearKernel.Variant}. */
+    @Param({"libtorch", "AVX512", "AVX2"})
     public String path;
 
     private final Tensor[] weights = new Tensor[LAYERS * SHAPES.length];
@@ -71,14 +74,17 @@ public class PackedLinearBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         torch.set_num_threads(Runtime.getRuntime().availableProcessors());
-        kernel = PackedLinearKernel.get().orElseThrow(() -> new IllegalStateException("no AVX-512F: nothing to compare"));
+        kernel = path.equals("libtorch") ? null : PackedLinearKernel.get(PackedLinearKernel.Variant.valueOf(path))
+                .orElseThrow(() -> new IllegalStateException("this CPU does not run the packed kernel's " + path));
         arena = Arena.ofShared();
         for (int i = 0; i < weights.length; i++) {
             int[] s = SHAPES[i % SHAPES.length];
             weights[i] = torch.randn(s[0], s[1]);
             biases[i] = torch.randn(s[0]);
-            packed[i] = arena.allocate(kernel.packedFloats(s[0], s[1]) * Float.BYTES, 64);
-            kernel.pack(address(weights[i]).reinterpret((long) s[0] * s[1] * Float.BYTES), s[0], s[1], packed[i]);
+            if (kernel != null) {
+                packed[i] = arena.allocate(kernel.packedFloats(s[0], s[1]) * Float.BYTES, 64);
+                kernel.pack(address(weights[i]).reinterpret((long) s[0] * s[1] * Float.BYTES), s[0], s[1], packed[i]);
+            }
         }
         hidden = torch.randn(rows, HIDDEN);
         wide = torch.randn(rows, FFN);
@@ -94,13 +100,12 @@ public class PackedLinearBenchmark {
     /** One pass over all six layers' products (36 calls). */
     @Benchmark
     public void sixLayers() {
-        boolean viaKernel = path.equals("packed");
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
             for (int i = 0; i < weights.length; i++) {
                 int[] s = SHAPES[i % SHAPES.length];
                 Tensor x = s[1] == FFN ? wide : hidden;
                 Tensor y = s[0] == FFN ? outWide : out;                        // both sides write in place
-                if (viaKernel) {
+                if (kernel != null) {
                     kernel.linear(address(x), rows, s[1], packed[i], address(biases[i]), MemorySegment.NULL, address(y), s[0],
                             PackedLinearKernel.Activation.NONE, torch.get_num_threads());
                 } else {
