@@ -5,6 +5,7 @@ import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;
 import dev.headwise.model.ModelConfig;
 import dev.headwise.nativ.gpu.GpuInfo;
+import dev.headwise.nativ.kernels.PackedLinearKernel;
 import dev.headwise.nativ.gpu.GpuProbes;
 import org.bytedeco.javacpp.Loader;
 import dev.headwise.model.Blas;
@@ -45,6 +46,8 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("blas            %s%n", blas.describe());
         out.printf("threads         %d intra-op, %d BLAS, OMP_WAIT_POLICY=%s%n", torch.get_num_threads(),
                 blas.threads(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        out.printf("kernel          %s%n", PackedLinearKernel.get().map(k -> "packed linear, " + k.describe())
+                .orElse("none for this CPU (no AVX2+FMA): every product on the BLAS"));
         productPaths().forEach(line -> out.printf("products        %s%n", line));
         Blas.pinningWarning(System.getenv(), Blas.cpuFlags()).ifPresent(w -> out.printf("warning         %s%n", w));
         out.printf("cuda (libtorch) %s%n", torch.cuda_is_available()
