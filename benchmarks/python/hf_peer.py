@@ -16,6 +16,8 @@ HF's default attention (SDPA) in eager mode: what a user of transformers gets wi
 """
 import argparse
 import json
+import os
+import re
 import sys
 import time
 
@@ -104,6 +106,15 @@ def forward_call(model, config, a):
 
 
 def blas_name():
+    """The BLAS library torch's products run on, as the process mapped it (torch's BLAS_INFO may say only 'generic')."""
+    try:
+        with open("/proc/self/maps") as maps:
+            libs = sorted({line.split()[-1] for line in maps
+                           if re.match(r"lib(openblas|mkl_rt|mkl_core|blis)", os.path.basename(line.split()[-1]))})
+        if libs:
+            return ", ".join(libs)
+    except OSError:
+        pass
     try:
         return torch.__config__.show().split("BLAS_INFO=")[1].split(",")[0]
     except IndexError:
