@@ -31,6 +31,8 @@ final class CalibrateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static final long PROBE_TIMEOUT_S = 300;
+
     @Option(names = "--quiet", description = "Print nothing but errors.")
     boolean quiet;
 
@@ -84,8 +86,21 @@ final class CalibrateCommand implements Callable<Integer> {
         try {
             Process p = pb.start();
             p.getOutputStream().close();
-            String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
+            var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // A probe takes seconds; one that hangs (a wedged thread pool, say) must not hang the command behind it.
+            if (!p.waitFor(PROBE_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new HeadwiseException("the " + kind + " probe on " + blas + " did not finish in " + PROBE_TIMEOUT_S
+                        + " s; HEADWISE_BLAS=mkl or openblas skips calibration.");
+            }
+            String json = output.join();
+            if (p.exitValue() != 0) {
                 throw new HeadwiseException("the " + kind + " probe on " + blas + " failed (exit " + p.exitValue()
                         + "); HEADWISE_BLAS=mkl or openblas skips calibration.");
             }
