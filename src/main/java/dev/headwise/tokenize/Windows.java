@@ -86,11 +86,4 @@ public record Windows(int overlap, Pooling pooling, int maxWindows) {
         }
         return out;
     }
-
-    /** Whether {@link #split} drops the end of a text of {@code length} tokens, special tokens included. */
-    public boolean cuts(int length, int maxLength) {
-        if (length <= maxLength || maxWindows == Integer.MAX_VALUE) return false;
-        int room = maxLength - 2, step = room - overlap;
-        return (long) (maxWindows - 1) * step + room < length - 2;
-    }
 }

@@ -1,0 +1,126 @@
+package dev.headwise.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.infer.Classifier;
+import dev.headwise.tokenize.Windows;
+import dev.headwise.weights.onnx.BundledModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** train, evaluate and predict with --windows on a tiny from-scratch model and texts longer than --max-length. */
+class WindowsCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    static Path config;
+    static Path data;
+    static Path trained;
+    static CliRunner training;
+
+    @BeforeAll
+    static void trainWithWindows() throws IOException {
+        config = tmp.resolve("tiny/config.json");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
+                {"model_type": "distilbert", "vocab_size": 30522, "dim": 32, "n_layers": 1, "n_heads": 2,
+                 "hidden_dim": 64, "max_position_embeddings": 64, "dropout": 0.0, "attention_dropout": 0.0,
+                 "seq_classif_dropout": 0.0}""");
+        BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(config.resolveSibling("tokenizer.json"));
+        // The class word comes at the end of a long text, past the first window.
+        var rnd = new SplittableRandom(3);
+        var sb = new StringBuilder("text,label\n");
+        for (int i = 0; i < 60; i++) {
+            boolean spam = i % 2 == 0;
+            sb.append("hello team ".repeat(7 + rnd.nextInt(6))).append(spam ? "money money prize" : "meeting notes agenda")
+                    .append(',').append(spam ? "spam" : "ham").append('\n');
+        }
+        data = Files.writeString(tmp.resolve("long.csv"), sb);
+        trained = tmp.resolve("run");
+        training = CliRunner.run("train", "--data", data.toString(), "--model", config.toString(), "--from-scratch", "--task", "multiclass",
+                "--max-length", "16", "--windows", "--window-overlap", "4", "--window-pooling", "max", "--epochs", "12", "--lr", "5e-3",
+                "--batch-size", "16", "--eval-split", "0.25", "--threads", "1", "--out", trained.toString());
+    }
+
+    @Test
+    void trainRecordsTheWindowsAndTrainsOnEveryWindow() throws IOException {
+        assertEquals(0, training.exitCode(), training.err() + training.out());
+        JsonNode saved = JSON.readTree(trained.resolve("config.json").toFile()).path("headwise").path("windows");
+        assertEquals(4, saved.path("overlap").asInt(), saved.toString());
+        assertEquals("max", saved.path("pooling").asText());
+        try (var c = Classifier.load(trained)) {
+            assertEquals(new Windows(4, Windows.Pooling.MAX, Integer.MAX_VALUE), c.windows());
+            var p = c.predict("hello team ".repeat(11) + "money money prize");
+            assertTrue(p.windows() >= 2, "a long text is read as windows: " + p.windows());
+            assertFalse(p.truncated());
+            // The class words lie past the first window, so only a model that read every window tells these apart.
+            assertEquals(List.of("spam"), p.labels());
+            assertEquals(List.of("ham"), c.predict("hello team ".repeat(11) + "meeting notes agenda").labels());
+            assertTrue(c.paddingEfficiency() > 0 && c.paddingEfficiency() <= 1);
+        }
+        try (var c = Classifier.load(trained, new org.bytedeco.pytorch.Device("cpu"), null, new Windows(4, Windows.Pooling.MAX, 2))) {
+            var p = c.predict("hello team ".repeat(11) + "money money prize");
+            assertEquals(2, p.windows());
+            assertTrue(p.truncated(), "cut at --max-windows");
+        }
+    }
+
+    @Test
+    void evaluateAndPredictReadTextsAsTrained() throws IOException {
+        assertEquals(0, training.exitCode(), training.err() + training.out());
+        Path metrics = tmp.resolve("metrics.json");
+        var eval = CliRunner.run("evaluate", "--model", trained.toString(), "--data", data.toString(), "--threads", "1",
+                "--json", metrics.toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        assertTrue(eval.out().contains("60 examples"), eval.out());
+        var windows = java.util.regex.Pattern.compile("read as (\\d+) windows").matcher(eval.out());
+        assertTrue(windows.find(), eval.out());
+        assertTrue(Integer.parseInt(windows.group(1)) > 60, "metrics per text over more windows: " + eval.out());
+        JsonNode m = JSON.readTree(metrics.toFile());
+        assertEquals(60, m.path("per_class").get(0).path("support").asInt() + m.path("per_class").get(1).path("support").asInt(),
+                "support counts texts, not windows: " + m);
+        assertTrue(m.path("accuracy").asDouble() > 0.9, "the class words past the first window are read: " + m);
+
+        var predict = CliRunner.run("predict", "--model", trained.toString(), "--threads", "1", "hello team ".repeat(10) + "meeting");
+        assertEquals(0, predict.exitCode(), predict.err());
+        assertTrue(predict.out().contains("as ") && predict.out().contains("padding efficiency"), predict.out());
+        var mean = CliRunner.run("predict", "--model", trained.toString(), "--threads", "1", "--windows", "--window-overlap", "4",
+                "--window-pooling", "mean", "hello team ".repeat(10) + "money prize");
+        assertEquals(0, mean.exitCode(), mean.err());
+        assertTrue(mean.out().contains("\tspam ("), mean.out());
+    }
+
+    @Test
+    void aWindowOptionWithoutWindowsIsOneErrorAndWritesNothing() {
+        Path out = tmp.resolve("rejected");
+        var r = CliRunner.run("train", "--data", data.toString(), "--model", config.toString(), "--from-scratch", "--task", "multiclass",
+                "--window-overlap", "4", "--out", out.toString());
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("need --windows"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(out));
+        var tail = CliRunner.run("train", "--data", data.toString(), "--model", config.toString(), "--from-scratch", "--task", "multiclass",
+                "--windows", "--tail-tokens", "4", "--out", out.toString());
+        assertNotEquals(0, tail.exitCode());
+        assertFalse(Files.exists(out));
+        for (var cmd : List.of("predict", "evaluate")) {
+            var bad = CliRunner.run(cmd, "--model", trained.toString(), "--max-windows", "2",
+                    cmd.equals("predict") ? "x" : "--data=" + data);
+            assertNotEquals(0, bad.exitCode(), cmd);
+            assertTrue(bad.err().contains("need --windows"), bad.err());
+        }
+    }
+}
