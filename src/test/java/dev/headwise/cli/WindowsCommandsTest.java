@@ -103,6 +103,52 @@ class WindowsCommandsTest {
         assertTrue(mean.out().contains("\tspam ("), mean.out());
     }
 
+    /**
+     * A 1 MB text (tens of thousands of windows) predicted in a child JVM with a 64 MB heap: its windows stream
+     * through the model a batch at a time, so reading all of them peaks at about the resident memory of reading
+     * only its first window (the same tokenization), far below what all their activations at once would take.
+     */
+    @Test
+    void aOneMegabyteTextIsPredictedInBoundedMemory() throws Exception {
+        assertEquals(0, training.exitCode(), training.err() + training.out());
+        var words = new StringBuilder();
+        while (words.length() < 1 << 20) words.append("hello team ");
+        words.append("money prize");
+        long shortPeak = childPeakKb("short", "hello team money prize", 1);
+        long firstPeak = childPeakKb("first", words.toString(), 1, "--windows", "--window-overlap", "4", "--max-windows", "1");
+        long longPeak = childPeakKb("long", words.toString(), (1 << 20) / 11 * 2 / 10);
+        System.out.printf("peak RSS predicting a 1 MB text: all windows %d MB, its first window only %d MB, a short text %d MB%n",
+                longPeak >> 10, firstPeak >> 10, shortPeak >> 10);
+        assertTrue(longPeak - firstPeak < 40 << 10, "peak RSS " + longPeak + " kB against " + firstPeak + " kB for one window");
+    }
+
+    /** The child's peak resident set (VmHWM) predicting one text; it must read at least {@code minWindows} windows. */
+    private static long childPeakKb(String name, String text, int minWindows, String... options) throws Exception {
+        Path input = tmp.resolve(name + ".jsonl");
+        Files.writeString(input, JSON.writeValueAsString(java.util.Map.of("text", text)) + "\n");
+        Path log = tmp.resolve(name + ".log");
+        var args = new java.util.ArrayList<>(List.of("predict", "--model", trained.toString(), "--threads", "1",
+                "--input", input.toString(), "--output", tmp.resolve(name + "-out.jsonl").toString()));
+        args.addAll(List.of(options));
+        Process p = dev.headwise.testing.ChildJvm.start(log, "64m", args.toArray(String[]::new));
+        long peak = 0;
+        Path status = Path.of("/proc/" + p.pid() + "/status");
+        while (p.isAlive()) {
+            try {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmHWM:")) peak = Math.max(peak, Long.parseLong(line.replaceAll("\\D", "")));
+                }
+            } catch (IOException exited) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(0, p.waitFor(), Files.readString(log));
+        var read = java.util.regex.Pattern.compile("as (\\d+) window").matcher(Files.readString(log));
+        assertTrue(read.find() && Integer.parseInt(read.group(1)) >= minWindows, Files.readString(log));
+        return peak;
+    }
+
     @Test
     void aWindowOptionWithoutWindowsIsOneErrorAndWritesNothing() {
         Path out = tmp.resolve("rejected");
