@@ -103,6 +103,30 @@ class WindowsCommandsTest {
         assertTrue(mean.out().contains("\tspam ("), mean.out());
     }
 
+    /** encode pools a text's window vectors: max at least the mean, and the two equal for a text of one window. */
+    @Test
+    void encodePoolsTheWindowVectors() throws IOException {
+        assertEquals(0, training.exitCode(), training.err() + training.out());
+        String longText = "hello team ".repeat(20) + "money prize", shortText = "hello team";
+        float[][] mean = vectors("mean", longText, shortText), max = vectors("max", longText, shortText);
+        int above = 0;
+        for (int i = 0; i < mean[0].length; i++) {
+            assertTrue(max[0][i] >= mean[0][i] - 1e-6, "max below the mean at " + i);
+            if (max[0][i] > mean[0][i] + 1e-4) above++;
+            assertEquals(mean[1][i], max[1][i], 1e-6, "one window: nothing to pool");
+        }
+        assertTrue(above > 0, "the windows of the long text differ");
+    }
+
+    private static float[][] vectors(String pooling, String... texts) throws IOException {
+        var args = new java.util.ArrayList<>(List.of("encode", "--model", trained.toString(), "--threads", "1", "--windows",
+                "--window-overlap", "4", "--window-pooling", pooling));
+        args.addAll(List.of(texts));
+        var r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        return JSON.readValue(r.out(), float[][].class);
+    }
+
     /**
      * A 1 MB text (tens of thousands of windows) predicted in a child JVM with a 64 MB heap: its windows stream
      * through the model a batch at a time, so reading all of them peaks at about the resident memory of reading
