@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.infer.Classifier;
 import dev.headwise.tokenize.Windows;
-import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,13 +32,7 @@ class WindowsCommandsTest {
 
     @BeforeAll
     static void trainWithWindows() throws IOException {
-        config = tmp.resolve("tiny/config.json");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, """
-                {"model_type": "distilbert", "vocab_size": 30522, "dim": 32, "n_layers": 1, "n_heads": 2,
-                 "hidden_dim": 64, "max_position_embeddings": 64, "dropout": 0.0, "attention_dropout": 0.0,
-                 "seq_classif_dropout": 0.0}""");
-        BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(config.resolveSibling("tokenizer.json"));
+        config = dev.headwise.testing.TinyConfig.write(tmp.resolve("tiny"));
         // The class word comes at the end of a long text, past the first window.
         var rnd = new SplittableRandom(3);
         var sb = new StringBuilder("text,label\n");
