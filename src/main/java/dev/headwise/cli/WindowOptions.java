@@ -29,6 +29,16 @@ public final class WindowOptions {
                 maxWindows != null ? maxWindows : Integer.MAX_VALUE);
     }
 
+    /** The options that ask for {@link #requested()} again, for a command line to pass on or show. */
+    java.util.List<String> args() {
+        Windows w = requested();
+        if (w == null) return java.util.List.of();
+        var out = new java.util.ArrayList<>(java.util.List.of("--windows", "--window-overlap", Integer.toString(w.overlap()),
+                "--window-pooling", w.pooling().id()));
+        if (w.maxWindows() != Integer.MAX_VALUE) out.addAll(java.util.List.of("--max-windows", Integer.toString(w.maxWindows())));
+        return out;
+    }
+
     /** The windows asked for, else those a model records in {@code extras} (null: it truncates). */
     Windows orSaved(JsonNode extras) {
         Windows asked = requested();
