@@ -34,12 +34,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class Classifier implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final LoadedModel loaded;
-    private final Heads heads;
     /** Windows run together when a call has fewer texts: a long text's windows are batched among themselves. */
     private static final int WINDOW_BATCH = 16;
 
+    private final LoadedModel loaded;
+    private final Heads heads;
     private final Truncation truncation;
     private final Windows windows; // null: texts are truncated
     private final java.util.concurrent.atomic.LongAdder tokens = new java.util.concurrent.atomic.LongAdder();
