@@ -5,6 +5,9 @@
   make ROOT                        tiny HF classifiers of every kind, each with its logits and token ids, and
                                    in ROOT-encoder a bare BertModel with its CLS and mean sentence vectors
   train DIR BATCH.json OUT.json    five AdamW steps in HF's way from DIR's weights; the weights afterwards
+  windows DIR TEXTS.json STRIDE OUT.json
+                                   each text's windows as tokenizers' truncation with stride STRIDE cuts
+                                   them, and the softmax of their logits' mean and max
 """
 import json
 import os
@@ -177,5 +180,38 @@ def train(model_dir, batch_file, out_file):
               open(out_file, "w"))
 
 
+def windows(model_dir, texts_file, stride, out_file):
+    """Each text's overflowing windows, and the softmax of their logits' mean and max.
+
+    The windows are cut the way tokenizers' truncation with a stride does (Encoding.truncate on the text's
+    tokens, then the post-processor adds the special tokens to each window). tokenizers 0.23's
+    encode(return_overflowing_tokens=True) drops the text after its first max_length tokens when cutting
+    overflows; "overflowing" holds what it returns, to compare where it does cover the text.
+    """
+    texts = json.load(open(texts_file))
+    stride = int(stride)
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
+    backend = tok.backend_tokenizer
+    room = tok.model_max_length - backend.num_special_tokens_to_add(False)
+    out = {"windows": [], "overflowing": [], "mean": [], "max": []}
+    for text in texts:
+        backend.no_truncation()  # the call below sets it, and post_process would apply it
+        backend.no_padding()
+        e = backend.encode(text, add_special_tokens=False)
+        e.truncate(room, stride=stride)
+        ids = [backend.post_process(w).ids for w in [e] + e.overflowing]
+        out["windows"].append(ids)
+        out["overflowing"].append(tok(text, truncation=True, stride=stride, return_overflowing_tokens=True)["input_ids"])
+        width = max(len(w) for w in ids)
+        batch = torch.tensor([w + [tok.pad_token_id] * (width - len(w)) for w in ids])
+        mask = torch.tensor([[1] * len(w) + [0] * (width - len(w)) for w in ids])
+        with torch.no_grad():
+            logits = model(input_ids=batch, attention_mask=mask).logits
+        out["mean"].append(torch.softmax(logits.mean(0), 0).tolist())
+        out["max"].append(torch.softmax(logits.max(0).values, 0).tolist())
+    json.dump(out, open(out_file, "w"))
+
+
 if __name__ == "__main__":
-    {"read": read, "make": make, "train": train}[sys.argv[1]](*sys.argv[2:])
+    {"read": read, "make": make, "train": train, "windows": windows}[sys.argv[1]](*sys.argv[2:])

@@ -21,6 +21,7 @@ import dev.headwise.report.Timing;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Tokenizers;
 import dev.headwise.tokenize.Truncation;
+import dev.headwise.tokenize.Windows;
 import dev.headwise.weights.onnx.BundledModel;
 import dev.headwise.weights.onnx.BundledModels;
 import picocli.CommandLine;
@@ -117,6 +118,8 @@ final class DemoCommand implements Callable<Integer> {
             paramLabel = "LAYERS,HIDDEN,HEADS,INTERMEDIATE")
     int[] scratchShape;
     @Mixin
+    WindowOptions windows;
+    @Mixin
     CommonOptions common;
 
     private record TestRun(HierarchicalMetrics metrics, List<Misclassified> errors, Timing timing) {}
@@ -188,7 +191,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int tailTokens() {
-        return tailTokens != null ? tailTokens : maxLength * 3 / 8;
+        return tailTokens != null ? tailTokens : windows.windows ? 0 : maxLength * 3 / 8;
     }
 
     private boolean wholeTrainSplit() {
@@ -202,6 +205,11 @@ final class DemoCommand implements Callable<Integer> {
                     + "--max-length at least 8 and --lr positive.");
         }
         new Truncation(maxLength, tailTokens());  // checks --tail-tokens before anything is fetched or written
+        Windows asked = windows.requested();
+        if (asked != null) {
+            if (tailTokens() > 0) throw new HeadwiseException("--windows reads a whole email; it does not go with --tail-tokens.");
+            asked.check(maxLength);
+        }
         if (scratchShape.length != 4 || IntStream.of(scratchShape).anyMatch(v -> v < 1)) {
             throw new HeadwiseException("--scratch-shape needs four positive numbers: layers, hidden size, heads, intermediate size.");
         }
@@ -271,6 +279,7 @@ final class DemoCommand implements Callable<Integer> {
                 "--tail-tokens", Integer.toString(tailTokens()), "--seed", Long.toString(seed), "--log-every", "5",
                 "--keep-last", "1",
                 "--device", common.device, "--out", modelDir.toString()));
+        args.addAll(windows.args());
         if (common.threads != null) args.addAll(List.of("--threads", common.threads.toString()));
         return args;
     }
@@ -358,7 +367,10 @@ final class DemoCommand implements Callable<Integer> {
         var s = new LinkedHashMap<String, String>();
         s.put("encoder", fromScratch ? "random init, DistilBERT " + shape() : "all-MiniLM-L6-v2 (pretrained, 6 layers, 384 wide)");
         s.put("task", "hierarchical: level1 ham|spam, level2 easy_ham|hard_ham|spam (consistent decoding)");
-        s.put("text", "subject + newline + body, " + (tailTokens() == 0 ? "first " + maxLength + " tokens"
+        Windows w = windows.requested();
+        s.put("text", "subject + newline + body, " + (w != null ? "windows of " + maxLength + " tokens sharing " + w.overlap()
+                + ", their logits' " + w.pooling().id() + (w.maxWindows() == Integer.MAX_VALUE ? "" : ", at most " + w.maxWindows())
+                : tailTokens() == 0 ? "first " + maxLength + " tokens"
                 : maxLength + " tokens: the first " + (maxLength - tailTokens()) + " and the last " + tailTokens()));
         s.put("splits", String.format(Locale.ROOT, "stratified by class, seed %d: eval %.0f%%, test %.0f%%, rest train; "
                 + "duplicates removed first", seed, DemoSplits.EVAL_FRACTION * 100, DemoSplits.TEST_FRACTION * 100));
@@ -385,6 +397,7 @@ final class DemoCommand implements Callable<Integer> {
                 "--tail-tokens", Integer.toString(tailTokens()), "--epochs", Integer.toString(epochs),
                 "--batch-size", Integer.toString(batchSize), "--lr", plain(lr),
                 "--seed", Long.toString(seed)));
+        demo.addAll(windows.args());
         if (common.threads != null) demo.addAll(List.of("--threads", common.threads.toString()));
         return "# this run\n" + shell(demo) + "\n\n# its training step, on the split files in data/\n./headwise " + shell(trainArgs);
     }

@@ -3,6 +3,7 @@ package dev.headwise.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.infer.Embeddings;
 import dev.headwise.infer.LoadedModel;
+import dev.headwise.tokenize.Truncation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +34,8 @@ final class EncodeCommand implements Callable<Integer> {
     Integer maxLength;
 
     @Mixin
+    WindowOptions windows;
+    @Mixin
     CommonOptions common;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to encode.")
@@ -41,8 +44,13 @@ final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var pooling = Embeddings.Pooling.parse(pool);
+        windows.requested();
         try (var m = LoadedModel.encoder(model, common.setUp())) {
-            var vectors = Embeddings.embed(m, texts, pooling, maxLength != null ? maxLength : m.maxLength(), batch);
+            var reading = windows.orSaved(m.model().config().extras());
+            int length = maxLength != null ? maxLength : reading != null ? Truncation.of(m.model().config().extras(), m.maxLength()).maxLength()
+                    : m.maxLength();
+            var vectors = reading != null ? Embeddings.embed(m, texts, pooling, length, reading)
+                    : Embeddings.embed(m, texts, pooling, length, batch);
             spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(vectors));
         }
         spec.commandLine().getOut().flush();

@@ -46,12 +46,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions columns;
     @Mixin
+    WindowOptions windows;
+    @Mixin
     CommonOptions common;
 
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        windows.requested(); // a window option without --windows fails before the model is read
         boolean trained = ConfigJson.read(model.resolve("config.json")).extras().has("label_space");
         try (var m = LoadedModel.classifier(model, common.setUp(), trained ? null : hfTask())) {
             var extras = m.model().config().extras();
@@ -68,12 +71,17 @@ final class EvaluateCommand implements Callable<Integer> {
                         set.unknownLabels());
             }
             if (set.size() == 0) throw new HeadwiseException(data + " has no rows with known labels to evaluate.");
-            var corpus = TokenizedCorpus.build(set.texts(), m.tokenizer(), Truncation.of(extras, m.maxLength()));
+            Truncation truncation = Truncation.of(extras, m.maxLength());
+            var reading = windows.orSaved(extras);
+            var corpus = reading == null ? TokenizedCorpus.build(set.texts(), m.tokenizer(), truncation)
+                    : TokenizedCorpus.build(set.texts(), m.tokenizer(), truncation.maxLength(), reading);
             Thresholds thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
             var result = Evaluator.evaluate(m.model(), new Loss(m.model().config().heads(), Loss.LossOptions.NONE),
                     new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),
                     new Evaluator.Options(batchSize, thresholds, trained && extras.path("consistent_decoding").asBoolean(true)));
-            out.printf("%d examples%n%s%n", set.size(), result.text());
+            out.printf("%d examples%n", set.size());
+            if (reading != null) out.printf("read as %d windows of up to %d tokens%n", corpus.size(), truncation.maxLength());
+            out.printf("%s%n", result.text());
             if (json != null) {
                 var written = JSON.valueToTree(result.metrics());
                 if (written instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {

@@ -71,17 +71,21 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing --output file.")
     boolean overwrite;
     @Mixin
+    WindowOptions windows;
+    @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
         if (source.files != null) requireWritableOutput(source.files.input, source.files.output);
-        try (var classifier = Classifier.load(model, common.setUp(), task == null ? null : Task.parse(task))) {
+        var asked = windows.requested();
+        try (var classifier = Classifier.load(model, common.setUp(), task == null ? null : Task.parse(task), asked)) {
             if (source.texts != null) {
                 PrintWriter out = spec.commandLine().getOut();
                 List<Prediction> ps = classifier.predict(source.texts);
                 for (int i = 0; i < ps.size(); i++) out.println(source.texts.get(i) + "\t" + describe(ps.get(i)));
-                reportTruncated(ps.stream().filter(Prediction::truncated).count(), classifier.truncation());
+                reportTruncated(ps.stream().filter(Prediction::truncated).count(), classifier);
+                reportWindows(ps.stream().mapToLong(Prediction::windows).sum(), ps.size(), classifier);
                 out.flush();
             } else {
                 predictFile(classifier, source.files.input, source.files.output);
@@ -112,7 +116,7 @@ final class PredictCommand implements Callable<Integer> {
     private void predictFile(Classifier classifier, Path input, Path output) throws Exception {
         List<String> columns = textColumns != null ? textColumns : savedTextColumns();
         boolean jsonl = TableFormat.of(output) == TableFormat.JSONL;
-        var count = new long[2];
+        var count = new long[3];
         AtomicFiles.writeText(output, w -> {
             try (TableReader in = TableReader.open(input)) {
                 in.requireColumns(columns);
@@ -126,7 +130,9 @@ final class PredictCommand implements Callable<Integer> {
                 while (in.hasNext()) {
                     rows.add(in.next());
                     if (rows.size() == batchSize || !in.hasNext()) {
-                        count[1] += write(classifier, rows, columns, in.columns(), csv, w);
+                        List<Prediction> ps = write(classifier, rows, columns, in.columns(), csv, w);
+                        count[1] += ps.stream().filter(Prediction::truncated).count();
+                        count[2] += ps.stream().mapToLong(Prediction::windows).sum();
                         count[0] += rows.size();
                         rows.clear();
                     }
@@ -135,12 +141,17 @@ final class PredictCommand implements Callable<Integer> {
             }
         });
         spec.commandLine().getOut().printf("wrote %d predictions to %s%n", count[0], output);
-        reportTruncated(count[1], classifier.truncation());
+        reportTruncated(count[1], classifier);
+        reportWindows(count[2], count[0], classifier);
         spec.commandLine().getOut().flush();
     }
 
-    private void reportTruncated(long n, Truncation truncation) {
-        if (n > 0) {
+    private void reportTruncated(long n, Classifier classifier) {
+        Truncation truncation = classifier.truncation();
+        if (n > 0 && classifier.windows() != null) {
+            spec.commandLine().getOut().printf("note: %d text(s) had more than %d windows; only their first %d were read%n",
+                    n, classifier.windows().maxWindows(), classifier.windows().maxWindows());
+        } else if (n > 0) {
             spec.commandLine().getOut().printf("note: %d text(s) were longer than %d tokens; only their %s was read%n",
                     n, truncation.maxLength(), truncation.tailTokens() == 0 ? "beginning"
                             : "beginning and last " + truncation.tailTokens() + " tokens");
@@ -148,8 +159,14 @@ final class PredictCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
     }
 
-    /** Predicts one batch of rows and writes them; returns how many texts were truncated. */
-    private int write(Classifier classifier, List<Row> rows, List<String> textColumns, List<String> allColumns,
+    private void reportWindows(long windowCount, long texts, Classifier classifier) {
+        if (classifier.windows() == null) return;
+        spec.commandLine().getOut().printf(Locale.ROOT, "read %d text(s) as %d window(s) of up to %d tokens; padding efficiency %.1f%%%n",
+                texts, windowCount, classifier.truncation().maxLength(), 100 * classifier.paddingEfficiency());
+    }
+
+    /** Predicts one batch of rows and writes them; returns their predictions. */
+    private List<Prediction> write(Classifier classifier, List<Row> rows, List<String> textColumns, List<String> allColumns,
                       CSVPrinter csv, Writer w) throws java.io.IOException {
         var texts = rows.stream().map(r -> textColumns.stream().map(r::get).collect(Collectors.joining("\n"))).toList();
         List<Prediction> ps = classifier.predict(texts);
@@ -175,7 +192,7 @@ final class PredictCommand implements Callable<Integer> {
                 w.write('\n');
             }
         }
-        return (int) ps.stream().filter(Prediction::truncated).count();
+        return ps;
     }
 
     private List<String> savedTextColumns() throws Exception {

@@ -24,6 +24,7 @@ import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.tokenize.Truncation;
+import dev.headwise.tokenize.Windows;
 import dev.headwise.train.AdamW;
 import dev.headwise.train.Curves;
 import dev.headwise.train.Evaluator;
@@ -167,6 +168,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing --out once the new run has finished.")
     boolean overwrite;
     @Mixin
+    WindowOptions windowOptions;
+    @Mixin
     CommonOptions common;
 
     /** The checkpoint the model was initialised from, reported once the run folder exists; null from scratch. */
@@ -177,6 +180,11 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         // Every option and path is checked, and the data, tokenizer and model are read, before anything is written.
         var requested = new Truncation(maxLength, tailTokens);
+        Windows windows = windowOptions.requested();
+        if (windows != null) {
+            if (tailTokens > 0) throw new HeadwiseException("--windows reads a whole text; it does not go with --tail-tokens.");
+            windows.check(maxLength);
+        }
         TrainOptions trainOptions = options();
         requireModelPath();
         TokenizerFiles tokenizerFiles = TokenizerFiles.read(tokenizerSource());
@@ -210,8 +218,13 @@ final class TrainCommand implements Callable<Integer> {
             var truncation = requested.withMaxLength(Math.min(Math.min(maxLength, net.config().model().maxPositions()),
                     tok.modelMaxLength()));
             TokenizerFiles.Saved savedTokenizer = tokenizerFiles.toSave(truncation.maxLength());
-            TokenizedCorpus corpus = TokenizedCorpus.build(all.texts(), tok, truncation);
-            TokenizedCorpus evalCorpus = evalSet == all ? corpus : TokenizedCorpus.build(evalSet.texts(), tok, truncation);
+            // With windows each window is an example carrying its text's labels; the split is by text, so a text's
+            // windows are all on one side of it.
+            java.util.function.Function<LabeledDataset, TokenizedCorpus> tokenized = set -> windows == null
+                    ? TokenizedCorpus.build(set.texts(), tok, truncation)
+                    : TokenizedCorpus.build(set.texts(), tok, truncation.maxLength(), windows);
+            TokenizedCorpus corpus = tokenized.apply(all);
+            TokenizedCorpus evalCorpus = evalSet == all ? corpus : tokenized.apply(evalSet);
             // Multi-label checkpoints are compared after tuning the thresholds on the eval split, as the saved model will be.
             var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels,
                     common.precision(), space.task() == Task.MULTILABEL);
@@ -234,7 +247,7 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Outcome outcome;
             long startStep = from != null ? stepOf(from) : 0;
             try (var log = new TrainingLog(run.work().resolve("metrics.jsonl"), console, System.console() != null
-                    && System.console().isTerminal(), trainer.totalSteps(split.train().length),
+                    && System.console().isTerminal(), trainer.totalSteps(corpus.rowsOf(split.train()).length),
                     from != null ? startStep : -1)) {
                 outcome = trainer.train(new Trainer.Part(corpus, all, split.train()),
                         new Trainer.Part(evalCorpus, evalSet, evalRows), from, log, s -> stop.get());
@@ -249,6 +262,7 @@ final class TrainCommand implements Callable<Integer> {
             extras.set("data", columns.toJson());
             extras.set("label_space", JSON.valueToTree(space.toConfig()));
             truncation.writeTo(extras);
+            if (windows != null) windows.writeTo(extras);
             extras.put("consistent_decoding", !independentLevels);
             Evaluator.Result result = outcome.finalEval();
             Thresholds thresholds = result != null ? result.thresholds() : null;
@@ -271,7 +285,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (split.test().length > 0 || testData != null) {
                 int[] testRows = testData != null ? rowsOf(testSet) : split.test();
-                TokenizedCorpus testCorpus = testSet == all ? corpus : TokenizedCorpus.build(testSet.texts(), tok, truncation);
+                TokenizedCorpus testCorpus = testSet == all ? corpus : tokenized.apply(testSet);
                 var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
                         new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels, common.precision()));
                 AtomicFiles.write(run.work().resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));

@@ -4,14 +4,17 @@ import dev.headwise.Task;
 import dev.headwise.HeadwiseException;
 import java.util.Arrays;
 
-/** Builds padded batches from the token ids and targets of one dataset (dynamic padding to the batch's longest row). */
+/**
+ * Builds padded batches from the token ids and targets of one dataset (dynamic padding to the batch's longest
+ * row). A window carries the targets of its text.
+ */
 public final class BatchCollator {
     private final TokenizedCorpus corpus;
     private final LabeledDataset dataset;
 
     public BatchCollator(TokenizedCorpus corpus, LabeledDataset dataset) {
-        if (corpus.size() != dataset.size()) {
-            throw new HeadwiseException("The tokenized corpus has " + corpus.size() + " rows but the dataset " + dataset.size() + ".");
+        if (corpus.documents() != dataset.size()) {
+            throw new HeadwiseException("The tokenized corpus has " + corpus.documents() + " texts but the dataset " + dataset.size() + ".");
         }
         this.corpus = corpus;
         this.dataset = dataset;
@@ -39,14 +42,14 @@ public final class BatchCollator {
             int width = space.labels().size();
             float[] multiHot = new float[size * width];
             for (int b = 0; b < size; b++) {
-                dataset.copyMultiHot(rows[b], multiHot, b * width);
+                dataset.copyMultiHot(corpus.document(rows[b]), multiHot, b * width);
             }
             return new Batch(size, length, ids, mask, types, rows.clone(), null, multiHot);
         }
         int[][] classIds = new int[space.levels().size()][size];
         for (int level = 0; level < classIds.length; level++) {
             for (int b = 0; b < size; b++) {
-                classIds[level][b] = dataset.classId(rows[b], level);
+                classIds[level][b] = dataset.classId(corpus.document(rows[b]), level);
             }
         }
         return new Batch(size, length, ids, mask, types, rows.clone(), classIds, null);

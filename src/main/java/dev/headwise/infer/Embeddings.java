@@ -3,6 +3,8 @@ package dev.headwise.infer;
 import dev.headwise.HeadwiseException;
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
+import dev.headwise.tokenize.Encoding;
+import dev.headwise.tokenize.Windows;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
@@ -14,6 +16,9 @@ import java.util.Locale;
 
 /** Sentence vectors from an encoder's last hidden state. */
 public final class Embeddings {
+    /** Windows of one text run together. */
+    private static final int WINDOW_BATCH = 16;
+
     private Embeddings() {}
 
     /** How token vectors become one vector per text. */
@@ -39,17 +44,44 @@ public final class Embeddings {
     public static List<float[]> embed(LoadedModel m, List<String> texts, Pooling pooling, int maxLength, boolean batched) {
         var out = new ArrayList<float[]>();
         if (batched) {
-            out.addAll(run(m, texts, pooling, maxLength));
+            out.addAll(run(m, m.tokenizer().encodeBatch(texts, maxLength), pooling));
         } else {
-            for (String t : texts) out.addAll(run(m, List.of(t), pooling, maxLength));
+            for (String t : texts) out.addAll(run(m, List.of(m.tokenizer().encode(t, maxLength)), pooling));
         }
         return out;
     }
 
-    private static List<float[]> run(LoadedModel m, List<String> texts, Pooling pooling, int maxLength) {
+    /**
+     * One vector per text, the mean or max (as {@code windows} says) of the vectors of its windows of
+     * {@code maxLength} tokens; a text's windows run {@link #WINDOW_BATCH} at a time, so memory stays bounded.
+     */
+    public static List<float[]> embed(LoadedModel m, List<String> texts, Pooling pooling, int maxLength, Windows windows) {
+        windows.check(maxLength);
+        var out = new ArrayList<float[]>();
+        for (String t : texts) {
+            List<Encoding> all = m.tokenizer().encodeWindows(t, maxLength, windows);
+            float[] acc = null;
+            for (int from = 0; from < all.size(); from += WINDOW_BATCH) {
+                for (float[] v : run(m, all.subList(from, Math.min(all.size(), from + WINDOW_BATCH)), pooling)) {
+                    if (acc == null) {
+                        acc = v;
+                        continue;
+                    }
+                    for (int i = 0; i < v.length; i++) acc[i] = windows.pooling() == Windows.Pooling.MAX ? Math.max(acc[i], v[i]) : acc[i] + v[i];
+                }
+            }
+            if (windows.pooling() == Windows.Pooling.MEAN) {
+                for (int i = 0; i < acc.length; i++) acc[i] /= all.size();
+            }
+            out.add(acc);
+        }
+        return out;
+    }
+
+    private static List<float[]> run(LoadedModel m, List<Encoding> encodings, Pooling pooling) {
+        int count = encodings.size();
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
-            ModelInput in = Inputs.pad(m.tokenizer().encodeBatch(texts, maxLength), m.tokenizer().padId(),
-                    m.model().device());
+            ModelInput in = Inputs.pad(encodings, m.tokenizer().padId(), m.model().device());
             Tensor h = m.model().hidden(in.ids(), in.mask(), in.typeIds(), false);                 // (B, T, H)
             Tensor pooled = switch (pooling) {
                 case CLS -> h.select(1, 0);                                                       // (B, H)
@@ -61,7 +93,7 @@ public final class Embeddings {
             float[] flat = Tensors.toFloats(pooled);
             int dim = (int) pooled.size(1);
             var rows = new ArrayList<float[]>();
-            for (int i = 0; i < texts.size(); i++) rows.add(java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim));
+            for (int i = 0; i < count; i++) rows.add(java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim));
             return rows;
         }
     }

@@ -42,6 +42,20 @@ public record Encoding(int[] ids, int[] typeIds) {
         return new Encoding(outIds, outTypes);
     }
 
+    /** The opening special token, tokens {@code from} (inclusive) to {@code to} (exclusive), and the closing one. */
+    Encoding window(int from, int to) {
+        int n = to - from + 2;
+        int[] outIds = new int[n];
+        int[] outTypes = new int[n];
+        outIds[0] = ids[0];
+        outTypes[0] = typeIds[0];
+        System.arraycopy(ids, from, outIds, 1, n - 2);
+        System.arraycopy(typeIds, from, outTypes, 1, n - 2);
+        outIds[n - 1] = ids[ids.length - 1];
+        outTypes[n - 1] = typeIds[typeIds.length - 1];
+        return new Encoding(outIds, outTypes);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Encoding e && Arrays.equals(ids, e.ids) && Arrays.equals(typeIds, e.typeIds);

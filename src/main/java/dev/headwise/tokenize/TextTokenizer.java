@@ -19,6 +19,11 @@ public interface TextTokenizer extends AutoCloseable {
         return encode(text, Truncation.head(maxLength));
     }
 
+    /** The windows of {@code maxLength} tokens that cover {@code text} (its first {@link Windows#maxWindows()}). */
+    default List<Encoding> encodeWindows(String text, int maxLength, Windows windows) {
+        return windows.split(encode(text, Truncation.head(Integer.MAX_VALUE)), maxLength);
+    }
+
     /** {@link #encode} for each text, in order; may be faster than one call per text. */
     default List<Encoding> encodeBatch(List<String> texts, Truncation truncation) {
         return texts.stream().map(t -> encode(t, truncation)).toList();

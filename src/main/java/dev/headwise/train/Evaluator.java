@@ -17,6 +17,8 @@ import dev.headwise.model.ModelInput;
 import dev.headwise.model.Precision;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.WindowPooling;
+import dev.headwise.tokenize.Windows;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
@@ -33,7 +35,7 @@ public final class Evaluator {
      * @param metrics the JSON-able metrics record ({@code ClassificationMetrics}, {@code MultiLabelMetrics}
      *                or the per-level map of {@code HierarchicalMetrics})
      * @param summary named scalars for logging and model selection ({@code eval_loss}, {@code accuracy}, ...)
-     * @param probabilities per example, shaped like the logits
+     * @param probabilities per text (its windows pooled), shaped like the logits
      * @param thresholds    multi-label: the decision thresholds the metrics used (tuned on these rows when
      *                      {@link Options#tuneThresholds}); null for the other tasks
      */
@@ -73,26 +75,33 @@ public final class Evaluator {
         Heads heads = model.config().heads();
         Task task = heads.task();
         var collator = new BatchCollator(corpus, data);
-        BatchPlan plan = BatchPlan.sequential(rows, options.batchSize());
-        float[][] probs = new float[rows.length][];
+        int[] examples = part.examples();
+        BatchPlan plan = BatchPlan.sequential(examples, options.batchSize());
+        int width = heads.numLogits();
+        float[] logits = new float[examples.length * width];
         double lossSum = 0;
         int seen = 0;
         for (int k = 0; k < plan.batchCount(); k++) {
             try (var scope = new PointerScope(); var mode = new InferenceMode();
                  var autocast = options.precision().autocast(model.device())) {
                 ModelInput in = Batches.toInput(collator.collate(plan.batch(k)), task, model.device());
-                Tensor logits = model.logits(in.ids(), in.mask(), in.typeIds(), false).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
-                lossSum += loss.compute(logits, in.targets()).item_double() * in.size();
-                float[] p = Tensors.toFloats(Loss.probabilities(heads, logits));
-                int width = heads.numLogits();
-                for (int i = 0; i < in.size(); i++) {
-                    probs[seen + i] = java.util.Arrays.copyOfRange(p, i * width, (i + 1) * width);
-                }
+                Tensor batch = model.logits(in.ids(), in.mask(), in.typeIds(), false).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+                lossSum += loss.compute(batch, in.targets()).item_double() * in.size();
+                float[] l = Tensors.toFloats(batch);
+                System.arraycopy(l, 0, logits, seen * width, l.length);
                 seen += (int) in.size();
             }
         }
+        // Metrics are per text: its windows' logits pooled (one window without windows: its own probabilities).
+        int[] starts = new int[rows.length + 1];
+        for (int i = 0; i < rows.length; i++) starts[i + 1] = starts[i] + corpus.firstRow(rows[i] + 1) - corpus.firstRow(rows[i]);
+        float[][] probs;
+        try (var scope = new PointerScope()) {
+            probs = WindowPooling.probabilities(heads, corpus.windows() != null ? corpus.windows().pooling() : Windows.Pooling.MEAN,
+                    logits, starts);
+        }
         var summary = new LinkedHashMap<String, Double>();
-        summary.put("eval_loss", rows.length == 0 ? Double.NaN : lossSum / rows.length);
+        summary.put("eval_loss", examples.length == 0 ? Double.NaN : lossSum / examples.length);
         LabelSpace space = data.labelSpace();
         return switch (task) {
             case MULTICLASS, BINARY -> {

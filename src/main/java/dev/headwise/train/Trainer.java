@@ -30,8 +30,13 @@ public final class Trainer {
         return t;
     });
 
-    /** Rows of a tokenized dataset. */
+    /** Rows of a tokenized dataset: its texts (when the corpus holds windows, each text's windows go with it). */
     public record Part(TokenizedCorpus corpus, LabeledDataset dataset, int[] rows) {
+        /** The corpus rows of these texts: each window is an example carrying its text's labels. */
+        public int[] examples() {
+            return corpus.rowsOf(rows);
+        }
+
         public static Part empty(TokenizedCorpus corpus, LabeledDataset dataset) {
             return new Part(corpus, dataset, new int[0]);
         }
@@ -94,10 +99,11 @@ public final class Trainer {
      */
     public Outcome train(Part train, Part eval, Path resumeFrom, TrainingLog log, java.util.function.LongPredicate stop) {
         if (train.rows().length == 0) throw new HeadwiseException("there are no training examples.");
+        int[] examples = train.examples();
         var optimizer = new AdamW(model.parameters(), options.adamw(), !options.freezeEncoder());
         if (options.freezeEncoder()) freezeEncoder();
         var step = new TrainingStep(model, loss, optimizer, options.maxGradNorm(), options.precision());
-        long total = totalSteps(train.rows().length);
+        long total = totalSteps(examples.length);
         long warmup = options.warmupSteps() > 0 ? options.warmupSteps() : (long) Math.ceil(options.warmupRatio() * total);
         var schedule = new LrSchedule(options.schedule(), options.lr(), Math.min(warmup, total), total);
         var sampler = new BatchSampler(options.batchSize(), options.seed(), options.grouping());
@@ -130,7 +136,7 @@ public final class Trainer {
 
         training:
         for (; state.step() < total; epoch++) {
-            BatchPlan plan = sampler.epoch(epoch, train.rows(), train.corpus()::length);
+            BatchPlan plan = sampler.epoch(epoch, examples, train.corpus()::length);
             log.info(String.format(Locale.ROOT, "epoch %d: %d batches, padding efficiency %.3f (real / computed tokens)",
                     epoch, plan.batchCount(), plan.paddingEfficiency(train.corpus()::length)));
             int first = epoch == state.epoch() ? state.batch() : 0;

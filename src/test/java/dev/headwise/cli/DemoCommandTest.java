@@ -81,6 +81,29 @@ class DemoCommandTest {
     }
 
     @Test
+    void readsEmailsAsWindowsWhenAsked() throws IOException {
+        Path run = dir.resolve("windows-run");
+        CliRunner result = CliRunner.run("demo", "--package", fakePackage().toString(), "--cache", dir.resolve("cache").toString(),
+                "--out", run.toString(), "--from-scratch", "--scratch-shape", "1,32,2,64", "--train-size", "30",
+                "--eval-size", "0", "--epochs", "1", "--batch-size", "8", "--max-length", "8", "--windows",
+                "--window-overlap", "2", "--max-windows", "3", "--threads", "1");
+        assertEquals(0, result.exitCode(), result.err() + result.out());
+        JsonNode headwise = JSON.readTree(run.resolve("model/config.json").toFile()).path("headwise");
+        assertEquals(0, headwise.path("tail_tokens").asInt());
+        assertEquals(2, headwise.path("windows").path("overlap").asInt(), headwise.toString());
+        assertEquals(3, headwise.path("windows").path("max_windows").asInt());
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("--windows --window-overlap 2 --window-pooling mean --max-windows 3"), "the reproduce command keeps the windows");
+        assertTrue(html.contains("windows of 8 tokens sharing 2"), "the settings name the windows");
+
+        CliRunner tail = CliRunner.run("demo", "--package", fakePackage().toString(), "--cache", dir.resolve("cache").toString(),
+                "--out", dir.resolve("rejected").toString(), "--windows", "--tail-tokens", "4");
+        assertEquals(1, tail.exitCode());
+        assertTrue(tail.err().contains("does not go with --tail-tokens"), tail.err());
+        assertTrue(Files.notExists(dir.resolve("rejected")));
+    }
+
+    @Test
     void testEmailsAreNeverTrainedOnOrUsedForSelection() throws IOException {
         Path run = dir.resolve("run");
         CliRunner result = CliRunner.run("demo", "--package", fakePackage().toString(), "--cache", dir.resolve("cache").toString(),

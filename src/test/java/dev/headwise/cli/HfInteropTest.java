@@ -23,6 +23,7 @@ import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.Encoding;
 import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.tokenize.Truncation;
+import dev.headwise.tokenize.Windows;
 import dev.headwise.train.AdamW;
 import dev.headwise.train.TrainingStep;
 import org.bytedeco.javacpp.PointerScope;
@@ -404,6 +405,77 @@ class HfInteropTest {
         dirs.forEach(d -> args.add(d.toString()));
         run(args.toArray(String[]::new));
         return JSON.readTree(out.toFile());
+    }
+
+    /**
+     * {@code --windows --window-overlap 16} against HF's overflowing windows (tokenizers' truncation with
+     * {@code stride=16}, as {@code return_overflowing_tokens=True} asks) for texts of 1 to 20 windows: the same
+     * token ids per window, and the
+     * softmax of the windows' mean (the CLI) and max (the Java API) logits within 1e-4.
+     */
+    @Test
+    void slidingWindowsAreHfOverflowingWindowsPooled() throws Exception {
+        requireHf();
+        Path dir = hfModels.resolve("distilbert-multiclass");
+        var words = List.of("hello", "world", "the", "end", "owners", "say", "cafe", "!", ",");
+        var texts = new ArrayList<String>();
+        int room = MAX_LENGTH - 2, step = room - 16;
+        for (int n = 1; n <= 20; n++) {
+            int count = n == 1 ? room - 3 : room + step * (n - 1) - n % 3; // n windows, the last one more or less full
+            var sb = new StringBuilder();
+            for (int w = 0; w < count; w++) sb.append(words.get((w * 7 + n) % words.size())).append(' ');
+            texts.add(sb.toString().strip());
+        }
+        Path textsFile = Files.write(tmp.resolve("window-texts.json"), JSON.writeValueAsBytes(texts));
+        Path hfOut = tmp.resolve("hf-windows.json");
+        run("windows", dir.toString(), textsFile.toString(), "16", hfOut.toString());
+        JsonNode hf = JSON.readTree(hfOut.toFile());
+        List<String> labels = JSON.convertValue(JSON.readTree(dir.resolve("expected.json").toFile()).get("labels"), List.class);
+
+        var mean = new Windows(16, Windows.Pooling.MEAN, Integer.MAX_VALUE);
+        try (var m = LoadedModel.classifier(dir, CPU)) {
+            for (int i = 0; i < texts.size(); i++) {
+                List<Encoding> mine = m.tokenizer().encodeWindows(texts.get(i), MAX_LENGTH, mean);
+                JsonNode theirs = hf.get("windows").get(i);
+                assertEquals(theirs.size(), mine.size(), "windows of text " + i);
+                for (int w = 0; w < mine.size(); w++) assertArrayEquals(ints(theirs.get(w)), mine.get(w).ids(), "text " + i + " window " + w);
+            }
+            assertEquals(20, hf.get("windows").get(19).size(), "the longest text spans 20 windows");
+            // What encode(return_overflowing_tokens=True) returns agrees as far as it goes: the first window always,
+            // and the whole text when it fits one (tokenizers 0.23 cuts the overflow from the first max_length tokens only).
+            for (int i = 0; i < texts.size(); i++) {
+                JsonNode overflowing = hf.get("overflowing").get(i);
+                assertArrayEquals(ints(overflowing.get(0)), ints(hf.get("windows").get(i).get(0)), "first window of text " + i);
+                if (hf.get("windows").get(i).size() == 1) assertEquals(1, overflowing.size(), "text " + i + " fits one window");
+            }
+        }
+
+        var input = new StringBuilder();
+        for (String t : texts) input.append(JSON.writeValueAsString(java.util.Map.of("text", t))).append('\n');
+        Path in = Files.writeString(tmp.resolve("window-texts.jsonl"), input);
+        Path predicted = tmp.resolve("window-predictions.jsonl");
+        var cli = CliRunner.run("predict", "--model", dir.toString(), "--windows", "--window-overlap", "16",
+                "--input", in.toString(), "--output", predicted.toString());
+        assertEquals(0, cli.exitCode(), cli.err());
+        List<String> lines = Files.readAllLines(predicted);
+        for (int i = 0; i < texts.size(); i++) {
+            JsonNode probs = JSON.readTree(lines.get(i)).get("probabilities");
+            for (int c = 0; c < labels.size(); c++) {
+                assertEquals(hf.get("mean").get(i).get(c).asDouble(), probs.get(labels.get(c)).asDouble(), TOLERANCE,
+                        "mean-pooled " + labels.get(c) + " of text " + i);
+            }
+        }
+
+        try (var c = Classifier.load(dir, CPU, null, new Windows(16, Windows.Pooling.MAX, Integer.MAX_VALUE))) {
+            List<Prediction> ps = c.predict(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertEquals(hf.get("windows").get(i).size(), ps.get(i).windows());
+                for (Prediction.Label l : ps.get(i).levels().getFirst().ranked()) {
+                    assertEquals(hf.get("max").get(i).get(labels.indexOf(l.name())).asDouble(), l.probability(), TOLERANCE,
+                            "max-pooled " + l.name() + " of text " + i);
+                }
+            }
+        }
     }
 
     private static void run(String... args) throws Exception {

@@ -1,0 +1,89 @@
+package dev.headwise.tokenize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.HeadwiseException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sliding windows, the alternative to {@link Truncation} for texts longer than the model's input: a long
+ * text becomes consecutive windows of {@code maxLength} tokens, special tokens included in each, the next
+ * one starting {@code overlap} tokens before the previous one ends. These are the windows HF tokenizers
+ * produce with {@code truncation=True, max_length=L, stride=overlap, return_overflowing_tokens=True}. A
+ * document's prediction pools its windows' logits (multi-label: probabilities).
+ *
+ * @param overlap    text tokens two consecutive windows share (HF's {@code stride}); at least 0
+ * @param pooling    how a document's windows are combined
+ * @param maxWindows at most this many windows per document, the first ones (bounds the cost per document); at least 1
+ */
+public record Windows(int overlap, Pooling pooling, int maxWindows) {
+    /** The key under which a trained model records its windows, in config.json's headwise block. */
+    public static final String KEY = "windows";
+
+    /** How a document's windows become one prediction. */
+    public enum Pooling {
+        MEAN, MAX;
+
+        public static Pooling parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new HeadwiseException("unknown window pooling '" + s + "'; use mean or max.");
+            }
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public Windows {
+        if (overlap < 0) throw new HeadwiseException("--window-overlap must be at least 0, not " + overlap + ".");
+        if (maxWindows < 1) throw new HeadwiseException("--max-windows must be at least 1, not " + maxWindows + ".");
+        java.util.Objects.requireNonNull(pooling, "pooling");
+    }
+
+    /** The windows a trained model records in {@code extras}, or null when it reads texts by truncation. */
+    public static Windows of(JsonNode extras) {
+        JsonNode w = extras.path(KEY);
+        if (!w.isObject()) return null;
+        return new Windows(w.path("overlap").asInt(0), Pooling.parse(w.path("pooling").asText("mean")),
+                w.path("max_windows").asInt(Integer.MAX_VALUE));
+    }
+
+    /** Records these windows in a model's {@code extras}, for every later command to read texts the same way. */
+    public void writeTo(ObjectNode extras) {
+        ObjectNode w = extras.putObject(KEY);
+        w.put("overlap", overlap);
+        w.put("pooling", pooling.id());
+        if (maxWindows != Integer.MAX_VALUE) w.put("max_windows", maxWindows);
+    }
+
+    /** Fails unless windows of {@code maxLength} tokens (two of them special) leave room to move past the overlap. */
+    public void check(int maxLength) {
+        if (overlap >= maxLength - 2) {
+            throw new HeadwiseException("--window-overlap must be less than the maximum length minus 2 (" + (maxLength - 2)
+                    + ", the text tokens of a window), not " + overlap + ".");
+        }
+    }
+
+    /**
+     * The windows of {@code full}, a whole text's encoding whose first and last tokens are special: the text
+     * itself when it fits in {@code maxLength} tokens.
+     */
+    public List<Encoding> split(Encoding full, int maxLength) {
+        check(maxLength);
+        if (full.length() <= maxLength) return List.of(full);
+        int text = full.length() - 2, room = maxLength - 2, step = room - overlap;
+        var out = new ArrayList<Encoding>();
+        for (int start = 0; out.size() < maxWindows; start += step) {
+            int end = Math.min(start + room, text);
+            out.add(full.window(1 + start, 1 + end));
+            if (end == text) break;
+        }
+        return out;
+    }
+}
