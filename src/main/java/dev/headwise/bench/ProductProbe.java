@@ -36,14 +36,30 @@ public final class ProductProbe {
      * A training-class probe: a DistilBERT-base feed-forward's products at {@link #TRAINING_ROWS} rows
      * (forward, input gradient, weight gradient), and the square 2048^3 product the roofline uses.
      */
-    public record Training(double ffnGflops, double gemmGflops) {}
+    public record Training(double ffnGflops, double gemmGflops) {
+        /** The faster of two probes, figure by figure. */
+        public Training best(Training other) {
+            return new Training(Math.max(ffnGflops, other.ffnGflops), Math.max(gemmGflops, other.gemmGflops));
+        }
+    }
 
     /**
      * An inference-class probe on a MiniLM-shaped classifier with random weights, 64 tokens a text:
      * whole forwards at batch 1 and {@value #BATCH} (the packed kernel taking the few-row products, as in a
      * service), and the six products of a layer at each of {@link #KERNEL_ROWS} through the BLAS and the kernel.
      */
-    public record Inference(double batch1Ms, double batch32Ms, List<KernelPoint> kernel) {}
+    public record Inference(double batch1Ms, double batch32Ms, List<KernelPoint> kernel) {
+        /** The faster of two probes, figure by figure (kernel points matched by row count). */
+        public Inference best(Inference other) {
+            var points = new ArrayList<KernelPoint>();
+            for (KernelPoint p : kernel) {
+                KernelPoint q = other.kernel.stream().filter(o -> o.rows() == p.rows()).findFirst().orElse(p);
+                points.add(new KernelPoint(p.rows(), Math.min(p.blasUs(), q.blasUs()),
+                        Double.isNaN(p.kernelUs()) ? q.kernelUs() : Math.min(p.kernelUs(), q.kernelUs())));
+            }
+            return new Inference(Math.min(batch1Ms, other.batch1Ms), Math.min(batch32Ms, other.batch32Ms), points);
+        }
+    }
 
     /** A layer's six products at {@code rows} rows; {@code kernelUs} is NaN where this CPU has no packed kernel. */
     public record KernelPoint(int rows, double blasUs, double kernelUs) {}

@@ -38,6 +38,20 @@ class ProductPathsTest {
     }
 
     @Test
+    void twoProbesOfOneBlasKeepTheBestOfEachFigure() {
+        var t = new ProductProbe.Training(100, 210).best(new ProductProbe.Training(180, 150));
+        assertEquals(new ProductProbe.Training(180, 210), t);
+        var a = new ProductProbe.Inference(5.0, 300, points(100, 80, 200, 150));
+        var b = new ProductProbe.Inference(7.0, 250, points(90, 85, 210, 140));
+        var best = a.best(b);
+        assertEquals(5.0, best.batch1Ms());
+        assertEquals(250, best.batch32Ms());
+        assertEquals(points(90, 80, 200, 140), best.kernel());
+        assertEquals(points(100, 80), new ProductProbe.Inference(1, 1, points(100, NO_KERNEL))
+                .best(new ProductProbe.Inference(1, 1, points(120, 80))).kernel());
+    }
+
+    @Test
     void theKernelLimitStopsAtTheFirstRowCountItLoses() {
         assertEquals(0, ProductPaths.packedMaxRows(points(100, 120, 100, 50)));
         assertEquals(0, ProductPaths.packedMaxRows(points(100, NO_KERNEL, 100, NO_KERNEL)));
