@@ -93,16 +93,16 @@ class HfInteropTest {
         Assumptions.assumeTrue(skipped == null, skipped);
     }
 
-    /** The README shows the very function these tests run to reproduce headwise's decisions in Python. */
+    /** docs/hf-interop.md shows the very function these tests run to reproduce headwise's decisions in Python. */
     @Test
-    void readmeShowsTheTestedPythonFunction() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void theDocsShowTheTestedPythonFunction() throws IOException {
+        String readme = Files.readString(Path.of("docs/hf-interop.md"));
         int section = readme.indexOf("## Using headwise models from Python");
-        assertTrue(section >= 0, "README section");
+        assertTrue(section >= 0, "docs/hf-interop.md section");
         int start = readme.indexOf("def headwise_predict", section);
         int end = readme.indexOf("```", start);
         String function = readme.substring(start, end);
-        assertTrue(Files.readString(SCRIPT).contains(function), "README's headwise_predict differs from " + SCRIPT);
+        assertTrue(Files.readString(SCRIPT).contains(function), "docs/hf-interop.md's headwise_predict differs from " + SCRIPT);
     }
 
     /** Every task's model as HF loads it: the same logits, the same pipeline answers, no regression fine-tuning. */
