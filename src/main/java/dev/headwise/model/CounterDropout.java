@@ -49,8 +49,8 @@ final class CounterDropout implements Dropout {
         LongStream chunks = LongStream.range(0, (n + CHUNK - 1) / CHUNK);
         // On the common pool, unless libtorch is held to one thread (--threads 1): then on the caller alone.
         (torch.get_num_threads() > 1 ? chunks.parallel() : chunks).forEach(chunk -> {
-            // Drawn into a heap array and copied out in blocks: per-element segment stores compiled by C1
-            // alone (as the launcher runs commands that only predict) were 2.4 to 3.6x slower.
+            // Drawn into a heap array and copied out in blocks: C1 alone (as the launcher runs commands
+            // that only predict) compiles per-element segment stores poorly.
             float[] block = new float[BLOCK];
             int keptBits = Float.floatToRawIntBits(kept);
             for (long start = chunk * CHUNK, end = Math.min(n, start + CHUNK); start < end; start += BLOCK) {

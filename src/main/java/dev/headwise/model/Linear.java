@@ -20,8 +20,8 @@ import java.util.Optional;
 final class Linear {
     /**
      * Rows up to which the packed kernel is used: {@code -Dheadwise.packedLinear.maxRows}, which the launcher
-     * sets to the crossover {@code headwise calibrate} measured against this process's BLAS, else 256 (the
-     * crossover against MKL on an Intel AVX-512 machine, docs/performance.md).
+     * sets to the crossover {@code headwise calibrate} measured against this process's BLAS, else 256 (a
+     * crossover measured against MKL by {@code headwise calibrate}; docs/performance.md, decision log).
      */
     static final long PACKED_MAX_ROWS = Long.getLong("headwise.packedLinear.maxRows", 256);
     /** {@code -Dheadwise.packedLinear=false} keeps every product on libtorch (to compare, or on a suspect CPU). */

@@ -42,8 +42,8 @@ final class SelfAttention {
 
     /**
      * softmax(q k^T / sqrt(hd) + mask) with dropout on the weights, then times v: HF's eager attention.
-     * libtorch's CPU SDPA with dropout falls back to a path measured 13x slower than this at MiniLM shapes,
-     * so training with attention dropout takes this route; without dropout SDPA's fused kernels win.
+     * libtorch's CPU SDPA with dropout falls back to an unfused path that is much slower than this
+     * (docs/performance.md, decision log), so training with attention dropout takes this route; without dropout SDPA's fused kernels win.
      * As HF, q is scaled rather than the scores (half the elements at T = 2 hd), and the mask is added in
      * place, so neither takes a pass over the (B, nh, Tq, T) scores forward or backward.
      */

@@ -52,7 +52,8 @@ public final class AdamW {
     private long step;
 
     /**
-     * With the fused kernel, about 5x faster than the plain ops on CPU (docs/performance.md).
+     * The fused kernel ({@link Kernel#FUSED}, the default) does the update in one native op; the plain ops
+     * remain as its reference.
      * {@code trainEncoder} false updates the heads only (a frozen encoder).
      */
     public AdamW(Parameters params, Options options, boolean trainEncoder) {
