@@ -40,7 +40,6 @@ public final class Parameters {
     private final List<Segment> segments;
     private final Tensor flat;
     private final Tensor flatGrad;
-    private final long trainableNumel;
 
     /**
      * Builds a model twice: once on the meta device to learn its parameters, then for real with every
@@ -84,7 +83,6 @@ public final class Parameters {
         var segs = new ArrayList<Segment>();
         var views = new LinkedHashMap<String, Tensor>();
         long offset = 0;
-        long trainable = 0;
         for (Spec s : order) {
             Tensor p = flat.narrow(0, offset, s.numel()).view(s.shape());
             if (s.init().trainable()) {
@@ -97,7 +95,6 @@ public final class Parameters {
                 } else {
                     segs.add(new Segment(offset, s.numel(), s.encoder(), decay));
                 }
-                trainable += s.numel();
             }
             views.put(s.name(), p);
             inits.put(s.name(), s.init());
@@ -105,7 +102,6 @@ public final class Parameters {
         }
         for (Spec s : declared) byName.put(s.name(), views.get(s.name())); // declaration order, like a state_dict
         segments = List.copyOf(segs);
-        trainableNumel = trainable;
     }
 
     /** Parameters by checkpoint name, in declaration order. */
@@ -127,10 +123,6 @@ public final class Parameters {
 
     public long count() {
         return flat.numel();
-    }
-
-    public long trainableCount() {
-        return trainableNumel;
     }
 
     public void zeroGrad() {

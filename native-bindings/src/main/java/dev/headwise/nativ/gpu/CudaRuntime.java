@@ -86,35 +86,6 @@ final class CudaRuntime {
         lib.check("cudaSetDevice", device);
     }
 
-    MemorySegment createEvent() {
-        try (var arena = Arena.ofConfined()) {
-            MemorySegment event = arena.allocate(ValueLayout.ADDRESS);
-            lib.check("cudaEventCreate", event);
-            return event.get(ValueLayout.ADDRESS, 0);
-        }
-    }
-
-    /** Records on the legacy default stream, the one libtorch uses unless a caller sets another. */
-    void recordEvent(MemorySegment event) {
-        lib.check("cudaEventRecord", event, MemorySegment.NULL);
-    }
-
-    void synchronizeEvent(MemorySegment event) {
-        lib.check("cudaEventSynchronize", event);
-    }
-
-    float elapsedMs(MemorySegment start, MemorySegment end) {
-        try (var arena = Arena.ofConfined()) {
-            MemorySegment ms = arena.allocate(ValueLayout.JAVA_FLOAT);
-            lib.check("cudaEventElapsedTime", ms, start, end);
-            return ms.get(ValueLayout.JAVA_FLOAT, 0);
-        }
-    }
-
-    void destroyEvent(MemorySegment event) {
-        lib.check("cudaEventDestroy", event);
-    }
-
     /** CUDA's {@code 1000 * major + 10 * minor} version number as {@code major.minor}. */
     static String version(int encoded) {
         return encoded / 1000 + "." + encoded % 1000 / 10;

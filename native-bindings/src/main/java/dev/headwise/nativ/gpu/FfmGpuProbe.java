@@ -81,9 +81,4 @@ public final class FfmGpuProbe implements GpuProbe {
         return "CUDA runtime " + CudaRuntime.version(cuda.runtimeVersion()) + " from " + cuda.location()
                 + (nvml.isPresent() ? ", NVML available" : ", NVML not found");
     }
-
-    @Override
-    public GpuTimer startTimer(int device) {
-        return new CudaEventTimer(cuda, device);
-    }
 }

@@ -22,7 +22,4 @@ public interface GpuProbe {
 
     /** One line for {@code headwise info}: where CUDA was found, or why there is no GPU. */
     String description();
-
-    /** Starts a CUDA-event timer on {@code device}; throws {@link dev.headwise.HeadwiseException} without one. */
-    GpuTimer startTimer(int device);
 }

@@ -1,7 +1,5 @@
 package dev.headwise.nativ.gpu;
 
-import dev.headwise.HeadwiseException;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,10 +33,5 @@ public record NoGpuProbe(String reason) implements GpuProbe {
     @Override
     public String description() {
         return "no GPU, so headwise runs on the CPU (normal on a machine without an NVIDIA GPU): " + reason;
-    }
-
-    @Override
-    public GpuTimer startTimer(int device) {
-        throw new HeadwiseException("cannot time GPU " + device + ": " + reason);
     }
 }
