@@ -13,6 +13,9 @@ import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.LengthGrouping;
 import dev.headwise.data.SplitSpec;
 import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.distributed.Collectives;
+import dev.headwise.distributed.ProcessGroups;
+import dev.headwise.distributed.World;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.ClassifierConfig;
@@ -42,6 +45,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -170,14 +174,20 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     WindowOptions windowOptions;
     @Mixin
+    DistributedOptions distributed;
+    @Mixin
     CommonOptions common;
 
     /** The checkpoint the model was initialised from, reported once the run folder exists; null from scratch. */
     private ModelFiles.Pretrained pretrained;
 
     @Override
-    public Integer call() throws IOException {
-        PrintWriter console = spec.commandLine().getOut();
+    public Integer call() throws IOException, InterruptedException {
+        var env = System.getenv();
+        if (distributed.launchesWorkers(env)) return launchWorkers();
+        World world = distributed.world(env);
+        // The other ranks print nothing but errors.
+        PrintWriter console = world.isMain() ? spec.commandLine().getOut() : new PrintWriter(java.io.Writer.nullWriter());
         // Every option and path is checked, and the data, tokenizer and model are read, before anything is written.
         var requested = new Truncation(maxLength, tailTokens);
         Windows windows = windowOptions.requested();
@@ -195,6 +205,9 @@ final class TrainCommand implements Callable<Integer> {
             return 0;
         }
         Device device = common.setUp();
+        if (world.distributed() && device.is_cuda() && !common.device.contains(":")) {
+            device = dev.headwise.model.Devices.parse("cuda:" + world.localRank()); // one GPU per worker
+        }
         DatasetSpec dataSpec = columns.spec();
 
         LabeledDataset all = DatasetReader.readTraining(data, dataSpec);
@@ -228,79 +241,115 @@ final class TrainCommand implements Callable<Integer> {
             // Multi-label checkpoints are compared after tuning the thresholds on the eval split, as the saved model will be.
             var evalOptions = new Evaluator.Options(Math.max(32, batchSize * 2), null, !independentLevels,
                     common.precision(), space.task() == Task.MULTILABEL);
-            var trainer = new Trainer(net, loss, trainOptions, run.work().resolve("checkpoints"), savedTokenizer,
-                    evalOptions);
-            Path from = run.plan() == RunFolder.Plan.RESUME ? trainer.resumable().orElse(null) : null;
+            // Every rank has checked everything before they meet; rank 0 alone writes the run folder.
+            try (Collectives group = ProcessGroups.join(world, device, distributed.timeout())) {
+                var trainer = new Trainer(net, loss, trainOptions, run.work().resolve("checkpoints"), savedTokenizer,
+                        evalOptions, group);
+                Path from = world.isMain() && run.plan() == RunFolder.Plan.RESUME ? trainer.resumable().orElse(null) : null;
 
-            run.create();
-            if (!Files.exists(savedSplit)) split.save(savedSplit);
-            report(console, all, split, evalSet, evalRows);
-            if (pretrained != null) {
-                console.println("initialised from " + model + "; new parameters: " + String.join(", ", pretrained.newlyInitialized()));
-                reportHeadRows(console, pretrained);
-            }
-            if (resume && from == null) {
-                console.println("--resume: no checkpoint of " + out + " yet; training starts from step 0.");
-            }
-            var stop = new AtomicBoolean();
-            installInterruptHandler(stop, console);
-            Trainer.Outcome outcome;
-            long startStep = from != null ? stepOf(from) : 0;
-            try (var log = new TrainingLog(run.work().resolve("metrics.jsonl"), console, System.console() != null
-                    && System.console().isTerminal(), trainer.totalSteps(corpus.rowsOf(split.train()).length),
-                    from != null ? startStep : -1)) {
-                outcome = trainer.train(new Trainer.Part(corpus, all, split.train()),
-                        new Trainer.Part(evalCorpus, evalSet, evalRows), from, log, s -> stop.get());
-            } catch (RuntimeException e) {
-                if (trainer.resumable().isEmpty()) run.discard(); // nothing there to resume from
-                throw e;
-            }
-            if (outcome.interrupted()) return 130;
-            Curves.write(run.work().resolve("metrics.jsonl"), run.work().resolve("training_curves.png"));
-
-            ObjectNode extras = net.config().extras();
-            extras.set("data", columns.toJson());
-            extras.set("label_space", JSON.valueToTree(space.toConfig()));
-            truncation.writeTo(extras);
-            if (windows != null) windows.writeTo(extras);
-            extras.put("consistent_decoding", !independentLevels);
-            Evaluator.Result result = outcome.finalEval();
-            Thresholds thresholds = result != null ? result.thresholds() : null;
-            if (thresholds != null) {
-                extras.set("thresholds", JSON.valueToTree(thresholds));
-                console.printf("decision thresholds tuned on the eval split: global %.3f%n", thresholds.global());
-                var untuned = Thresholds.untunedLabels(gold(evalSet, evalRows));
-                if (!untuned.isEmpty()) {
-                    console.printf("labels with fewer than %d eval positives use the global threshold: %s%n",
-                            Thresholds.MIN_POSITIVES_PER_LABEL,
-                            untuned.stream().map(space.labels()::get).collect(java.util.stream.Collectors.joining(", ")));
+                if (world.isMain()) {
+                    run.create();
+                    if (!Files.exists(savedSplit)) split.save(savedSplit);
                 }
+                report(console, all, split, evalSet, evalRows);
+                if (world.distributed()) {
+                    console.printf("%d processes (%d on this machine), --batch-size %d each: %d examples per step%s%n",
+                            world.size(), world.localSize(), batchSize, batchSize * world.size(),
+                            gradAccum > 1 ? " before accumulation" : "");
+                }
+                if (pretrained != null) {
+                    console.println("initialised from " + model + "; new parameters: " + String.join(", ", pretrained.newlyInitialized()));
+                    reportHeadRows(console, pretrained);
+                }
+                if (resume && from == null) {
+                    console.println("--resume: no checkpoint of " + out + " yet; training starts from step 0.");
+                }
+                var stop = new AtomicBoolean();
+                if (System.getenv(DistributedOptions.LAUNCHED) != null) {
+                    WorkerProcesses.obeySupervisor(stop);
+                } else {
+                    installInterruptHandler(stop, console);
+                }
+                Trainer.Outcome outcome;
+                long startStep = from != null ? stepOf(from) : 0;
+                try (var log = !world.isMain() ? TrainingLog.silent() : new TrainingLog(run.work().resolve("metrics.jsonl"),
+                        console, System.console() != null && System.console().isTerminal(),
+                        trainer.totalSteps(corpus.rowsOf(split.train()).length), from != null ? startStep : -1)) {
+                    outcome = trainer.train(new Trainer.Part(corpus, all, split.train()),
+                            new Trainer.Part(evalCorpus, evalSet, evalRows), from, log, s -> stop.get());
+                } catch (RuntimeException e) {
+                    if (world.isMain() && trainer.resumable().isEmpty()) run.discard(); // nothing there to resume from
+                    throw e;
+                }
+                if (!world.isMain()) return outcome.interrupted() ? 130 : 0;
+                if (outcome.interrupted()) return 130;
+                Curves.write(run.work().resolve("metrics.jsonl"), run.work().resolve("training_curves.png"));
+
+                ObjectNode extras = net.config().extras();
+                extras.set("data", columns.toJson());
+                extras.set("label_space", JSON.valueToTree(space.toConfig()));
+                truncation.writeTo(extras);
+                if (windows != null) windows.writeTo(extras);
+                extras.put("consistent_decoding", !independentLevels);
+                Evaluator.Result result = outcome.finalEval();
+                Thresholds thresholds = result != null ? result.thresholds() : null;
+                if (thresholds != null) {
+                    extras.set("thresholds", JSON.valueToTree(thresholds));
+                    console.printf("decision thresholds tuned on the eval split: global %.3f%n", thresholds.global());
+                    var untuned = Thresholds.untunedLabels(gold(evalSet, evalRows));
+                    if (!untuned.isEmpty()) {
+                        console.printf("labels with fewer than %d eval positives use the global threshold: %s%n",
+                                Thresholds.MIN_POSITIVES_PER_LABEL,
+                                untuned.stream().map(space.labels()::get).collect(java.util.stream.Collectors.joining(", ")));
+                    }
+                }
+                TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
+                ModelFiles.save(finalModel, run.work());
+                savedTokenizer.writeTo(run.work());
+                if (result != null) {
+                    AtomicFiles.write(run.work().resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
+                    console.println(result.text());
+                }
+                if (split.test().length > 0 || testData != null) {
+                    int[] testRows = testData != null ? rowsOf(testSet) : split.test();
+                    TokenizedCorpus testCorpus = testSet == all ? corpus : tokenized.apply(testSet);
+                    var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
+                            new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels, common.precision()));
+                    AtomicFiles.write(run.work().resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
+                    console.println("test split (" + testRows.length + " examples):");
+                    console.println(test.text());
+                }
+                trainer.dropOptimizerState();
+                run.publish();
+                long ran = outcome.steps() - startStep;
+                console.printf("trained %d steps%s in %.1f s (%.1f samples/s%s); model saved to %s (%s on disk)%n", ran,
+                        ran != outcome.steps() ? " (" + outcome.steps() + " in all)" : "", outcome.trainSeconds(),
+                        outcome.samplesPerSecond(), world.distributed() ? String.format(java.util.Locale.ROOT,
+                                ", gradient all-reduces %.1f s", outcome.allReduceSeconds()) : "", out, RunFolder.size(out));
+                console.flush();
             }
-            TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
-            ModelFiles.save(finalModel, run.work());
-            savedTokenizer.writeTo(run.work());
-            if (result != null) {
-                AtomicFiles.write(run.work().resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
-                console.println(result.text());
-            }
-            if (split.test().length > 0 || testData != null) {
-                int[] testRows = testData != null ? rowsOf(testSet) : split.test();
-                TokenizedCorpus testCorpus = testSet == all ? corpus : tokenized.apply(testSet);
-                var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
-                        new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels, common.precision()));
-                AtomicFiles.write(run.work().resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
-                console.println("test split (" + testRows.length + " examples):");
-                console.println(test.text());
-            }
-            trainer.dropOptimizerState();
-            run.publish();
-            long ran = outcome.steps() - startStep;
-            console.printf("trained %d steps%s in %.1f s (%.1f samples/s); model saved to %s (%s on disk)%n", ran,
-                    ran != outcome.steps() ? " (" + outcome.steps() + " in all)" : "", outcome.trainSeconds(),
-                    outcome.samplesPerSecond(), out, RunFolder.size(out));
-            console.flush();
         }
         return 0;
+    }
+
+    /** {@code --nproc-per-node N}: checks what it can without reading data, then runs and supervises the workers. */
+    private int launchWorkers() throws IOException, InterruptedException {
+        options(); // the numeric options, so that a bad one is reported once
+        RunFolder run = RunFolder.plan(out, resume, overwrite);
+        PrintWriter console = spec.commandLine().getOut();
+        if (run.plan() == RunFolder.Plan.FINISHED) {
+            console.println("nothing to resume: " + out + " holds a finished run (use --overwrite to train it again).");
+            console.flush();
+            return 0;
+        }
+        List<World> workers = distributed.workers();
+        int threads = common.threads != null ? common.threads
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / workers.size());
+        // The workers parse the same command line; the launch options are then in their environment.
+        var args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (common.threads == null) args.addAll(List.of("--threads", Integer.toString(threads)));
+        return WorkerProcesses.run(workers, args, threads, console, spec.commandLine().getErr(),
+                () -> Trainer.latestCheckpoint(run.work().resolve("checkpoints")), distributed.timeout());
     }
 
     private void requireModelPath() {

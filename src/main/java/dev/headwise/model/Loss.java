@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.global.torch;
 public final class Loss {
     private final Heads heads;
     private final Tensor classWeights; // multiclass, or null
+    private final float[] classWeightValues;
     private final Tensor posWeight;    // binary / multilabel, or null
     private final double[] levelWeights;
 
@@ -25,6 +26,7 @@ public final class Loss {
         this.heads = heads;
         this.classWeights = check(options.classWeights(), heads.task() == Task.MULTICLASS,
                 heads.levels().getFirst().size(), "class weights");
+        this.classWeightValues = classWeights == null ? null : options.classWeights().clone();
         this.posWeight = check(options.posWeight(), heads.task() == Task.BINARY || heads.task() == Task.MULTILABEL,
                 heads.numLogits(), "pos_weight");
         double[] lw = options.levelWeights();
@@ -55,6 +57,20 @@ public final class Loss {
                 yield total;
             }
         };
+    }
+
+    /**
+     * What an example adds to the denominator of the batch's mean loss: its class's weight with class
+     * weights (torch's weighted mean divides by their sum), else 1. A share of a batch with the sum of its
+     * examples' values over the batch's has, times its own mean loss, its part of the batch's.
+     */
+    public double meanWeight(int classId) {
+        return classWeightValues == null ? 1 : classWeightValues[classId];
+    }
+
+    /** True when {@link #meanWeight} depends on the class. */
+    public boolean weighsClasses() {
+        return classWeightValues != null;
     }
 
     /** Probabilities shaped like the logits: softmax per level, sigmoid for binary and multi-label. */

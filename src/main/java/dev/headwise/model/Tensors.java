@@ -30,6 +30,37 @@ public final class Tensors {
         }
     }
 
+    public static Tensor doubles(double[] values, long... shape) {
+        try (var p = new org.bytedeco.javacpp.DoublePointer(values)) {
+            return torch.from_blob(p, shape.length == 0 ? new long[] {values.length} : shape,
+                    new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Double)).clone();
+        }
+    }
+
+    /** A uint8 tensor holding {@code values} (a generator's state). */
+    public static Tensor bytes(byte[] values) {
+        try (var p = new org.bytedeco.javacpp.BytePointer(values)) {
+            return torch.from_blob(p, new long[] {values.length},
+                    new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Byte)).clone();
+        }
+    }
+
+    /** The bytes of a uint8 tensor. */
+    public static byte[] toBytes(Tensor t) {
+        Tensor c = t.cpu().contiguous();
+        byte[] out = new byte[Math.toIntExact(c.numel())];
+        c.data_ptr_byte().get(out);
+        return out;
+    }
+
+    /** All elements of a tensor, row-major, as doubles (copied to the CPU if needed). */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = t.detach().to(torch.ScalarType.Double).cpu().contiguous();
+        double[] out = new double[Math.toIntExact(c.numel())];
+        c.data_ptr_double().get(out);
+        return out;
+    }
+
     /** All elements of a tensor, row-major, as floats (copied to the CPU if needed). */
     public static float[] toFloats(Tensor t) {
         Tensor c = t.detach().to(torch.ScalarType.Float).cpu().contiguous();

@@ -126,6 +126,16 @@ public final class AdamW {
         return whole == n ? rows : rows.add(flat.narrow(0, whole, n - whole).square().sum());
     }
 
+    /**
+     * The gradients this optimizer updates from, one view of the flat gradient buffer: the trainable segments are
+     * contiguous (encoder first, then the heads), so with a frozen encoder this is the heads' range alone.
+     */
+    public Tensor trainableGradients() {
+        long from = segments.getFirst().offset();
+        Parameters.Segment last = segments.getLast();
+        return params.flatGrad().narrow(0, from, last.offset() + last.length() - from);
+    }
+
     public long stepCount() {
         return step;
     }

@@ -9,7 +9,6 @@ import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.weights.SafeTensors;
-import dev.headwise.weights.TensorData;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 
@@ -49,19 +48,30 @@ final class Checkpoints {
         return root.resolve("checkpoint-" + step);
     }
 
-    Path save(TextClassifier model, AdamW optimizer, TrainerState state) {
+    /**
+     * What a checkpoint holds beside the weights and moments, for a resume: the run's state, each rank's
+     * generator state (rank 0's first), and the world that wrote it (null in checkpoints of one process from
+     * earlier versions).
+     */
+    record Restored(TrainerState state, List<byte[]> rngStates, Integer worldSize, Integer globalBatchSize) {}
+
+    /** @param rngStates every rank's generator state, rank 0's first */
+    Path save(TextClassifier model, AdamW optimizer, TrainerState state, List<byte[]> rngStates, int globalBatchSize) {
         Path target = dir(state.step());
         try {
             AtomicFiles.replaceDirectory(target, true, tmp -> {
                 ModelFiles.save(model, tmp);
                 if (tokenizer != null) tokenizer.writeTo(tmp);
                 try (var arena = Arena.ofConfined(); var scope = new PointerScope()) {
-                    List<TensorData> tensors = List.of(
+                    var tensors = new ArrayList<>(List.of(
                             Tensors.toData("exp_avg", optimizer.expAvg(), arena),
-                            Tensors.toData("exp_avg_sq", optimizer.expAvgSq(), arena),
-                            Tensors.toData("rng_state", torch.getDefaultCPUGenerator().get_state(), arena));
-                    SafeTensors.write(tmp.resolve(OPTIMIZER), tensors,
-                            Map.of("adamw_step", Long.toString(optimizer.stepCount())));
+                            Tensors.toData("exp_avg_sq", optimizer.expAvgSq(), arena)));
+                    for (int r = 0; r < rngStates.size(); r++) {
+                        tensors.add(Tensors.toData(rngName(r), Tensors.bytes(rngStates.get(r)), arena));
+                    }
+                    SafeTensors.write(tmp.resolve(OPTIMIZER), tensors, Map.of("adamw_step",
+                            Long.toString(optimizer.stepCount()), "world_size", Integer.toString(rngStates.size()),
+                            "global_batch_size", Integer.toString(globalBatchSize)));
                 }
                 Files.write(tmp.resolve("trainer_state.json"), JSON.writeValueAsBytes(state));
             });
@@ -77,8 +87,18 @@ final class Checkpoints {
         return list().stream().max(Comparator.comparingLong(Checkpoints::stepOf));
     }
 
-    /** Loads weights, optimizer moments and RNG state; returns the trainer state to continue from. */
-    TrainerState restore(Path checkpoint, TextClassifier model, AdamW optimizer) {
+    /** The newest complete checkpoint under {@code root}, for a launcher naming the last good one. */
+    static Optional<Path> latest(Path root) {
+        return new Checkpoints(root, null).latest();
+    }
+
+    /** Rank 0's generator state is {@code rng_state}, as one process writes it; rank r's {@code rng_state_rank<r>}. */
+    private static String rngName(int rank) {
+        return rank == 0 ? "rng_state" : "rng_state_rank" + rank;
+    }
+
+    /** Loads weights and optimizer moments; returns the rest, every rank's generator state included. */
+    Restored restore(Path checkpoint, TextClassifier model, AdamW optimizer) {
         if (!Files.exists(checkpoint.resolve(OPTIMIZER))) {
             throw new HeadwiseException("checkpoint " + checkpoint + " holds weights only (no " + OPTIMIZER
                     + "): only the newest checkpoint of an unfinished run can be resumed from.");
@@ -86,10 +106,16 @@ final class Checkpoints {
         loadWeights(checkpoint, model);
         try (var f = SafeTensors.open(checkpoint.resolve(OPTIMIZER)); var scope = new PointerScope()) {
             var t = f.tensors();
+            var meta = f.metadata();
             optimizer.restore(Tensors.fromData(t.get("exp_avg")), Tensors.fromData(t.get("exp_avg_sq")),
-                    Long.parseLong(f.metadata().get("adamw_step")));
-            torch.getDefaultCPUGenerator().set_state(Tensors.fromData(t.get("rng_state"), torch.ScalarType.Byte));
-            return JSON.readValue(checkpoint.resolve("trainer_state.json").toFile(), TrainerState.class);
+                    Long.parseLong(meta.get("adamw_step")));
+            var rng = new ArrayList<byte[]>();
+            for (int r = 0; t.containsKey(rngName(r)); r++) {
+                rng.add(Tensors.toBytes(Tensors.fromData(t.get(rngName(r)), torch.ScalarType.Byte)));
+            }
+            return new Restored(JSON.readValue(checkpoint.resolve("trainer_state.json").toFile(), TrainerState.class),
+                    rng, meta.containsKey("world_size") ? Integer.valueOf(meta.get("world_size")) : null,
+                    meta.containsKey("global_batch_size") ? Integer.valueOf(meta.get("global_batch_size")) : null);
         } catch (IOException | RuntimeException e) {
             if (e instanceof HeadwiseException h) throw h;
             throw new HeadwiseException("checkpoint " + checkpoint + " cannot be resumed from: " + e.getMessage(), e);

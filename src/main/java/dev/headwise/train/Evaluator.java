@@ -6,6 +6,8 @@ import dev.headwise.data.BatchPlan;
 import dev.headwise.data.LabelSpace;
 import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.distributed.Collectives;
+import dev.headwise.distributed.Shards;
 import dev.headwise.metrics.ClassificationMetrics;
 import dev.headwise.metrics.HierarchicalMetrics;
 import dev.headwise.metrics.MultiLabelMetrics;
@@ -69,6 +71,15 @@ public final class Evaluator {
     }
 
     public static Result evaluate(TextClassifier model, Loss loss, Trainer.Part part, Options options) {
+        return evaluate(model, loss, part, options, Collectives.SINGLE);
+    }
+
+    /**
+     * As {@link #evaluate(TextClassifier, Loss, Trainer.Part, Options)}, the batches shared among {@code group}'s
+     * ranks: each runs a contiguous range of them, and every rank gets every logit back and computes the same
+     * metrics, as one process would have.
+     */
+    public static Result evaluate(TextClassifier model, Loss loss, Trainer.Part part, Options options, Collectives group) {
         TokenizedCorpus corpus = part.corpus();
         LabeledDataset data = part.dataset();
         int[] rows = part.rows();
@@ -79,19 +90,32 @@ public final class Evaluator {
         BatchPlan plan = BatchPlan.sequential(examples, options.batchSize());
         int width = heads.numLogits();
         float[] logits = new float[examples.length * width];
-        double lossSum = 0;
-        int seen = 0;
-        for (int k = 0; k < plan.batchCount(); k++) {
+        double[] batchLoss = new double[plan.batchCount()]; // loss x size per batch, summed in order below
+        int[] mine = Shards.range(plan.batchCount(), group.rank(), group.size());
+        int seen = mine[0] * options.batchSize();
+        for (int k = mine[0]; k < mine[1]; k++) {
             try (var scope = new PointerScope(); var mode = new InferenceMode();
                  var autocast = options.precision().autocast(model.device())) {
                 ModelInput in = Batches.toInput(collator.collate(plan.batch(k)), task, model.device());
                 Tensor batch = model.logits(in.ids(), in.mask(), in.typeIds(), false).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
-                lossSum += loss.compute(batch, in.targets()).item_double() * in.size();
+                batchLoss[k] = loss.compute(batch, in.targets()).item_double() * in.size();
                 float[] l = Tensors.toFloats(batch);
                 System.arraycopy(l, 0, logits, seen * width, l.length);
                 seen += (int) in.size();
             }
         }
+        if (group.size() > 1) {
+            // The other ranks' entries are zeros here, and x + 0 is exact: the sum gathers every rank's values.
+            try (var scope = new PointerScope()) {
+                Tensor l = Tensors.floats(logits, logits.length);
+                Tensor b = Tensors.doubles(batchLoss);
+                group.allReduceSum(l, b);
+                logits = Tensors.toFloats(l);
+                batchLoss = Tensors.toDoubles(b);
+            }
+        }
+        double lossSum = 0;
+        for (double v : batchLoss) lossSum += v;
         // Metrics are per text: its windows' logits pooled (one window without windows: its own probabilities).
         int[] starts = new int[rows.length + 1];
         for (int i = 0; i < rows.length; i++) starts[i + 1] = starts[i] + corpus.firstRow(rows[i] + 1) - corpus.firstRow(rows[i]);

@@ -24,10 +24,21 @@ import java.util.Locale;
 public final class TrainingLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final BufferedWriter jsonl;
+    private final BufferedWriter jsonl; // null for a rank other than 0, which reports nothing
     private final PrintWriter console;
     /** Null without a terminal, and once the last step is shown (so that later lines do not redraw it). */
     private ProgressBar bar;
+
+    /** The log of a rank other than 0: nothing is written or printed. */
+    public static TrainingLog silent() {
+        return new TrainingLog();
+    }
+
+    private TrainingLog() {
+        jsonl = null;
+        console = new PrintWriter(java.io.Writer.nullWriter());
+        bar = null;
+    }
 
     /**
      * @param resumedAt when resuming, records after this step (written by the interrupted run after its
@@ -65,12 +76,16 @@ public final class TrainingLog implements AutoCloseable {
         }
     }
 
-    /** @param windowSeconds the time of the steps since the previous record, for summing without evaluation */
+    /**
+     * @param windowSeconds    the time of the steps since the previous record, for summing without evaluation
+     * @param allReduceSeconds of that time, what the gradient all-reduces took (NaN for one process)
+     */
     void step(long step, long total, int epoch, double loss, double lr, double gradNorm, double samplesPerSecond,
-              double windowSeconds, double etaSeconds) {
+              double windowSeconds, double etaSeconds, double allReduceSeconds) {
         ObjectNode r = JSON.createObjectNode().put("type", "train").put("step", step).put("epoch", epoch)
                 .put("loss", loss).put("lr", lr).put("samples_per_s", samplesPerSecond).put("window_s", windowSeconds);
         if (!Double.isNaN(gradNorm)) r.put("grad_norm", gradNorm);
+        if (!Double.isNaN(allReduceSeconds)) r.put("allreduce_s", allReduceSeconds);
         write(r);
         String extra = String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e %.1f samples/s", epoch, loss, lr,
                 samplesPerSecond);
@@ -105,6 +120,7 @@ public final class TrainingLog implements AutoCloseable {
     }
 
     private void write(ObjectNode record) {
+        if (jsonl == null) return;
         try {
             jsonl.write(JSON.writeValueAsString(record));
             jsonl.newLine();
@@ -123,6 +139,7 @@ public final class TrainingLog implements AutoCloseable {
     @Override
     public void close() {
         if (bar != null) bar.close();
+        if (jsonl == null) return;
         try {
             jsonl.close();
         } catch (IOException e) {
