@@ -97,7 +97,7 @@ hw_calibrating_command() {
     case "$arg" in -h | --help | -V | --version) return 1 ;; esac
   done
   case "${1:-}" in
-    train | demo | evaluate | predict | encode | bench) return 0 ;;
+    train | demo | evaluate | predict | encode | bench | spark) return 0 ;;
   esac
   return 1
 }

@@ -12,6 +12,7 @@ import java.util.List;
 @Command(name = "headwise", mixinStandardHelpOptions = true, versionProvider = InfoCommand.Version.class,
         description = "Fine-tune and serve DistilBERT/BERT text classifiers on libtorch.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+                dev.headwise.spark.SparkCommand.class,
                 EncodeCommand.class, ExportCommand.class, ImportCommand.class, InfoCommand.class, DatasetCommand.class,
                 BenchCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class, AotTrainingRunCommand.class,
                 CalibrateCommand.Probe.class})

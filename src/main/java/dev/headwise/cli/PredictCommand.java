@@ -114,7 +114,7 @@ final class PredictCommand implements Callable<Integer> {
 
     /** Streams the input in batches: memory stays bounded however many rows there are. */
     private void predictFile(Classifier classifier, Path input, Path output) throws Exception {
-        List<String> columns = textColumns != null ? textColumns : savedTextColumns();
+        List<String> columns = textColumns != null ? textColumns : classifier.textColumns();
         boolean jsonl = TableFormat.of(output) == TableFormat.JSONL;
         var count = new long[3];
         AtomicFiles.writeText(output, w -> {
@@ -193,15 +193,5 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return ps;
-    }
-
-    private List<String> savedTextColumns() throws Exception {
-        var config = dev.headwise.model.ConfigJson.read(model.resolve("config.json"));
-        var data = config.extras().path("data").path("text_columns");
-        if (!data.isArray()) return List.of("text");
-        var out = new ArrayList<String>();
-        data.forEach(n -> out.add(n.asText()));
-        if (out.isEmpty()) throw new HeadwiseException("no text columns saved with " + model + "; pass --text-column.");
-        return out;
     }
 }

@@ -105,6 +105,19 @@ public final class Classifier implements AutoCloseable {
         return windows;
     }
 
+    /**
+     * The input columns the model was trained on, joined by newlines into one text per row at prediction
+     * time; {@code [text]} for a model that does not record them (an HF checkpoint).
+     */
+    public List<String> textColumns() {
+        var saved = loaded.model().config().extras().path("data").path("text_columns");
+        if (!saved.isArray()) return List.of("text");
+        var out = new ArrayList<String>();
+        saved.forEach(n -> out.add(n.asText()));
+        if (out.isEmpty()) throw new HeadwiseException("the model records no text columns; pass --text-column.");
+        return List.copyOf(out);
+    }
+
     public Prediction predict(String text) {
         return predict(List.of(text)).getFirst();
     }

@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** Runs the CLI in-process and captures what it prints. */
-record CliRunner(int exitCode, String out, String err) {
-    static CliRunner run(String... args) {
+public record CliRunner(int exitCode, String out, String err) {
+    public static CliRunner run(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
         var cl = Main.commandLine();
