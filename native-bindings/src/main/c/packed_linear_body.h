@@ -20,6 +20,7 @@
  */
 #include <stdint.h>
 #include <omp.h>
+#include "activation.h"
 
 #define PANEL (LANES * VECTORS)   /* columns per panel */
 #define ROW_BLOCK 256             /* rows per pass over the panels, so x's block stays in L2 */
@@ -45,45 +46,6 @@ void VARIANT(hw_packed_linear_pack)(const float *w, int64_t n, int64_t k, float 
     int64_t panels = (n + PANEL - 1) / PANEL;
     #pragma omp parallel for schedule(static)
     for (int64_t p = 0; p < panels; p++) pack_panel(w, n, k, p, packed + p * k * PANEL);
-}
-
-enum { ACT_NONE = 0, ACT_GELU = 1, ACT_RELU = 2 };
-
-/* e^x for x <= 0: Cephes' expf (x = n ln2 + r, a degree-6 polynomial in r, then scaled by 2^n), about 1 ulp. */
-INLINE vec exp_neg(vec x) {
-    x = vmax(x, vset1(-87.0f));
-    vec n = vround(vmul(x, vset1(1.44269504088896341f)));
-    vec r = vfnmadd(n, vset1(0.693359375f), x);
-    r = vfnmadd(n, vset1(-2.12194440e-4f), r);
-    vec p = vset1(1.9875691500e-4f);
-    p = vfmadd(p, r, vset1(1.3981999507e-3f));
-    p = vfmadd(p, r, vset1(8.3334519073e-3f));
-    p = vfmadd(p, r, vset1(4.1665795894e-2f));
-    p = vfmadd(p, r, vset1(1.6666665459e-1f));
-    p = vfmadd(p, r, vset1(5.0000001201e-1f));
-    p = vfmadd(vmul(p, r), r, vadd(r, vset1(1.0f)));
-    return vldexp(p, n);
-}
-
-/*
- * HF's "gelu", 0.5 x (1 + erf(x / sqrt 2)), with erf as libtorch's vectorised CPU kernel computes it
- * (Abramowitz and Stegun 7.1.26: 1 - t (p1 + p2 t + ... + p5 t^4) e^(-u^2), t = 1 / (1 + 0.3275911 u)).
- */
-INLINE vec gelu(vec x) {
-    vec u = vmul(x, vset1(0.70710678118654752f));
-    vec a = vabs(u);
-    vec t = vdiv(vset1(1.0f), vfmadd(vset1(0.3275911f), a, vset1(1.0f)));
-    vec poly = vfmadd(vset1(1.061405429f), t, vset1(-1.453152027f));
-    poly = vfmadd(poly, t, vset1(1.421413741f));
-    poly = vfmadd(poly, t, vset1(-0.284496736f));
-    poly = vfmadd(poly, t, vset1(0.254829592f));
-    vec e = exp_neg(vsub(vset1(0.0f), vmul(u, u)));
-    vec erf = vwith_sign(vfnmadd(vmul(poly, t), e, vset1(1.0f)), u);
-    return vmul(vmul(vset1(0.5f), x), vadd(erf, vset1(1.0f)));
-}
-
-INLINE vec activate(vec x, int act) {
-    return act == ACT_GELU ? gelu(x) : act == ACT_RELU ? vmax(x, vset1(0.0f)) : x;
 }
 
 /*

@@ -6,6 +6,7 @@ import dev.headwise.bench.FlopCount;
 import dev.headwise.bench.InferBench;
 import dev.headwise.bench.LoadBench;
 import dev.headwise.bench.ModelShapes;
+import dev.headwise.bench.OrtQuantizer;
 import dev.headwise.bench.ProductProbe;
 import dev.headwise.bench.PythonPeer;
 import dev.headwise.model.ConfigJson;
@@ -15,6 +16,7 @@ import dev.headwise.Task;
 import dev.headwise.model.Blas;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
+import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.train.AdamW;
 import dev.headwise.weights.onnx.BundledModel;
@@ -72,13 +74,13 @@ final class BenchCommand {
             if (peerPython == null) return null;
             var all = new java.util.ArrayList<>(args);
             all.addAll(List.of("--threads", String.valueOf(threads())));
-            return new PythonPeer(peerPython, peerScript(), all);
+            return new PythonPeer(peerPython, script("hf_peer.py"), all);
         }
 
-        /** hf_peer.py beside the launcher that started this process, else under the working directory. */
-        private static Path peerScript() {
+        /** A script of benchmarks/python beside the launcher that started this process, else under the working directory. */
+        static Path script(String name) {
             Path home = CalibrateCommand.launcher().map(l -> Path.of(l).toAbsolutePath().getParent()).orElse(Path.of(""));
-            return home.resolve("benchmarks/python/hf_peer.py");
+            return home.resolve("benchmarks/python").resolve(name);
         }
 
         void writeJson(Object report, PrintWriter out) {
@@ -197,6 +199,16 @@ final class BenchCommand {
                 description = "How headwise turns autograd off (default: ${DEFAULT-VALUE}).")
         InferBench.GradMode gradMode;
 
+        @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|int8|bf16",
+                description = "headwise's products (docs/quantization.md); with int8 ONNX Runtime runs the model "
+                        + "quantized by quantize_dynamic (benchmarks/python/ort_quantize.py) (default: ${DEFAULT-VALUE}).")
+        String precision;
+
+        @Option(names = "--ort-python", paramLabel = "CMD",
+                description = "Python with onnxruntime that makes ONNX Runtime's int8 model for --precision int8 "
+                        + "(default: --peer-python), e.g. ../shared/hfref/python.")
+        String ortPython;
+
         @CommandLine.Mixin
         Shared shared;
 
@@ -204,14 +216,27 @@ final class BenchCommand {
         public Integer call() throws Exception {
             BundledModel bundled = BundledModels.byName(model.equalsIgnoreCase("minilm") ? "all-minilm-l6-v2" : model);
             var settings = new InferBench.Settings(bundled.name(), seq, batch, shared.threads(), iterations,
-                    batchIterations, gradMode);
+                    batchIterations, gradMode, InferencePrecision.parse(precision));
+            String quantizer = ortPython != null ? ortPython : shared.peerPython;
+            if (settings.precision() == InferencePrecision.INT8 && quantizer == null) {
+                throw new HeadwiseException("bench infer --precision int8 runs ONNX Runtime on the model quantized by "
+                        + "quantize_dynamic, which needs a Python with onnxruntime: add --ort-python, e.g. "
+                        + "--ort-python ../shared/hfref/python.");
+            }
             Path dir = Files.createTempDirectory("headwise-bench-");
             InferBench.Report r;
             try {
                 importBundled(bundled, dir.resolve("model"));
+                byte[] onnx = bundled.readOnnx();
+                String ortModel = "the bundled ONNX export (fp32)";
+                if (settings.precision() == InferencePrecision.INT8) {
+                    var q = OrtQuantizer.quantize(quantizer, Shared.script("ort_quantize.py"), onnx, dir);
+                    onnx = q.onnx();
+                    ortModel = "the bundled export through quantize_dynamic (QInt8 weights, per tensor) " + q.report();
+                }
                 try (var peer = shared.peer(List.of("infer", "--model", dir.resolve("model").toString(),
                         "--batch", String.valueOf(batch), "--seq", String.valueOf(seq)))) {
-                    r = InferBench.run(dir.resolve("model"), bundled.readOnnx(), settings, peer);
+                    r = InferBench.run(dir.resolve("model"), onnx, ortModel, settings, peer);
                 }
             } finally {
                 AtomicFiles.deleteTree(dir);
@@ -223,7 +248,10 @@ final class BenchCommand {
                     r.environment().onnxruntime(), gradMode);
             out.printf("blas              %s%n", r.environment().blas());
             warnIfPinned(out);
-            if (r.hfPeer() != null) out.printf("hf peer           %s%n", r.hfPeer());
+            out.printf("precision         headwise %s%s; ORT: %s%n", r.precision().running().name().toLowerCase(java.util.Locale.ROOT),
+                    r.int8Kernel() != null ? " (int8 kernel " + r.int8Kernel() + ")" : "",  r.ortModel());
+            if (r.precision().note() != null) out.printf("note              --precision %s: %s%n", precision, r.precision().note());
+            if (r.hfPeer() != null) out.printf("hf peer           %s (fp32)%n", r.hfPeer());
             out.printf("batch 1 headwise  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f ms%n", r.headwiseP50Ms(),
                     r.headwiseP90Ms(), r.headwiseP99Ms(), r.headwiseP999Ms());
             out.printf("batch 1 ORT       p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f ms%n", r.ortP50Ms(), r.ortP90Ms(),
@@ -237,6 +265,11 @@ final class BenchCommand {
             out.printf("batch %-3d         headwise %.1f seq/s, ORT %.1f seq/s, ratio %.2f%s%n", batch,
                     r.headwiseBatchThroughput(), r.ortBatchThroughput(), r.throughputRatio(), r.hfPeer() == null ? ""
                             : String.format("; HF %.1f seq/s, ratio %.2f", r.hfBatchThroughput(), r.hfThroughputRatio()));
+            if (r.fp32BatchThroughput() != null) {
+                out.printf("headwise fp32     batch 1 p50 %.2f  p99 %.2f ms; batch %d %.1f seq/s; %s %.2fx fp32's throughput%n",
+                        r.fp32P50Ms(), r.fp32P99Ms(), batch, r.fp32BatchThroughput(),
+                        r.precision().running().name().toLowerCase(java.util.Locale.ROOT), r.fp32ThroughputRatio());
+            }
             out.printf("peak rss          %.0f MiB%n", r.peakRssMb());
             shared.writeJson(r, out);
             out.flush();

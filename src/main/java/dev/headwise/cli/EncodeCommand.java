@@ -45,7 +45,9 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var pooling = Embeddings.Pooling.parse(pool);
         windows.requested();
-        try (var m = LoadedModel.encoder(model, common.setUp())) {
+        var precision = common.inferencePrecision();
+        try (var m = LoadedModel.encoder(model, common.setUp(), precision)) {
+            CommonOptions.reportPrecision(m.precision(), spec.commandLine().getErr());
             var reading = windows.orSaved(m.model().config().extras());
             int length = maxLength != null ? maxLength : reading != null ? Truncation.of(m.model().config().extras(), m.maxLength()).maxLength()
                     : m.maxLength();

@@ -8,6 +8,7 @@ import dev.headwise.data.DatasetReader;
 import dev.headwise.data.LabelSpace;
 import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.infer.InferenceOptions;
 import dev.headwise.infer.LoadedModel;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.metrics.Thresholds;
@@ -56,7 +57,10 @@ final class EvaluateCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         windows.requested(); // a window option without --windows fails before the model is read
         boolean trained = ConfigJson.read(model.resolve("config.json")).extras().has("label_space");
-        try (var m = LoadedModel.classifier(model, common.setUp(), trained ? null : hfTask())) {
+        var options = InferenceOptions.cpu().withDevice(common.setUp()).withTask(trained ? null : hfTask())
+                .withPrecision(common.inferencePrecision());
+        try (var m = LoadedModel.classifier(model, options)) {
+            CommonOptions.reportPrecision(m.precision(), spec.commandLine().getErr());
             var extras = m.model().config().extras();
             columns.defaultsFrom(extras.get("data"));
             LabelSpace space = trained ? LabelSpace.fromConfig(JSON.convertValue(extras.get("label_space"), Map.class))

@@ -8,6 +8,7 @@ import dev.headwise.data.Row;
 import dev.headwise.data.TableFormat;
 import dev.headwise.data.TableReader;
 import dev.headwise.infer.Classifier;
+import dev.headwise.infer.InferenceOptions;
 import dev.headwise.infer.Prediction;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.tokenize.Truncation;
@@ -79,7 +80,10 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (source.files != null) requireWritableOutput(source.files.input, source.files.output);
         var asked = windows.requested();
-        try (var classifier = Classifier.load(model, common.setUp(), task == null ? null : Task.parse(task), asked)) {
+        var options = new InferenceOptions(common.setUp(), task == null ? null : Task.parse(task), asked,
+                common.inferencePrecision());
+        try (var classifier = Classifier.load(model, options)) {
+            CommonOptions.reportPrecision(classifier.precision(), spec.commandLine().getErr());
             if (source.texts != null) {
                 PrintWriter out = spec.commandLine().getOut();
                 List<Prediction> ps = classifier.predict(source.texts);

@@ -8,6 +8,7 @@ import dev.headwise.metrics.HierarchicalDecoder;
 import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
+import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
@@ -82,9 +83,17 @@ public final class Classifier implements AutoCloseable {
      * instead of as saved; null keeps the saved reading.
      */
     public static Classifier load(Path dir, Device device, Task task, Windows windows) {
-        var loaded = LoadedModel.classifier(dir, device, task);
+        return load(dir, InferenceOptions.cpu().withDevice(device).withTask(task).withWindows(windows));
+    }
+
+    /**
+     * A model directory opened as {@code options} say: device, task, windows and the precision of its
+     * products (int8 or bf16 made from the saved fp32 weights now; {@link #precision()} tells what runs).
+     */
+    public static Classifier load(Path dir, InferenceOptions options) {
+        var loaded = LoadedModel.classifier(dir, options);
         try {
-            return new Classifier(loaded, windows);
+            return new Classifier(loaded, options.windows());
         } catch (RuntimeException e) {
             loaded.close();
             throw e;
@@ -93,6 +102,11 @@ public final class Classifier implements AutoCloseable {
 
     public Heads heads() {
         return heads;
+    }
+
+    /** The precision asked for at load and the one that runs, with the reason where they differ. */
+    public InferencePrecision.Choice precision() {
+        return loaded.precision();
     }
 
     /** How texts longer than the model's input are cut, as in training. */

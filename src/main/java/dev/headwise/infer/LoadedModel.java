@@ -3,6 +3,7 @@ package dev.headwise.infer;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.model.ConfigJson;
+import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.TextTokenizer;
@@ -16,8 +17,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
-/** A model directory opened for use: the network and its tokenizer. */
-public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) implements AutoCloseable {
+/**
+ * A model directory opened for use: the network, its tokenizer, and the precision its products run in (the one
+ * asked for, or fp32 where the CPU lacks its instructions, with the reason).
+ */
+public record LoadedModel(TextClassifier model, TextTokenizer tokenizer, InferencePrecision.Choice precision)
+        implements AutoCloseable {
     private static final Executor LOADER = task -> Thread.ofPlatform().daemon().name("headwise-tokenizer-load").start(task);
 
     /** A trained classifier: config.json, weights with every head parameter, tokenizer. */
@@ -27,33 +32,46 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
 
     /** As {@link #classifier(Path, Device)}, its heads read as a {@code task} model (null: as its config says). */
     public static LoadedModel classifier(Path dir, Device device, Task task) {
-        return open(dir, () -> ModelFiles.load(dir, device, task));
+        return classifier(dir, InferenceOptions.cpu().withDevice(device).withTask(task));
+    }
+
+    /** As {@link #classifier(Path, Device, Task)} with the options' device, task and precision (not its windows). */
+    public static LoadedModel classifier(Path dir, InferenceOptions options) {
+        return open(dir, () -> ModelFiles.load(dir, options.device(), options.task()), options.precision());
     }
 
     /** Any encoder directory (an imported or pretrained encoder, or a classifier); heads may be fresh. */
     public static LoadedModel encoder(Path dir, Device device) {
+        return encoder(dir, device, InferencePrecision.FP32);
+    }
+
+    /** As {@link #encoder(Path, Device)}, its products in {@code precision} where the CPU has the instructions. */
+    public static LoadedModel encoder(Path dir, Device device, InferencePrecision precision) {
         return open(dir, () -> ModelFiles.fromPretrained(dir, ConfigJson.read(dir.resolve("config.json")).heads(), device)
-                .model());
+                .model(), precision);
     }
 
     /**
      * The tokenizer loads on another thread while the weights load: each takes a few hundred milliseconds,
      * and a service's first answer waits for both. The weights' packed copies for CPU inference are made
-     * meanwhile too, rather than in the first prediction.
+     * meanwhile too (or the int8 or bf16 copies), rather than in the first prediction.
      */
-    private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel) {
+    private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel, InferencePrecision precision) {
         ModelFiles.requireModelDir(dir);
         var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir), LOADER);
         TextClassifier model;
+        InferencePrecision.Choice choice;
         try {
             model = loadModel.get();
+            choice = model.device().is_cpu() ? precision.onThisCpu() : new InferencePrecision.Choice(precision, precision, null);
+            if (choice.running() != InferencePrecision.FP32) model.reducePrecision(choice.running());
             model.packForInference();
         } catch (RuntimeException e) {
             tokenizer.thenAccept(TextTokenizer::close);
             throw e;
         }
         try {
-            return new LoadedModel(model, tokenizer.join());
+            return new LoadedModel(model, tokenizer.join(), choice);
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }

@@ -15,7 +15,8 @@ import java.util.Optional;
  * Through libtorch's {@code linear}, except for a few rows on CPU without autograd (small-batch inference),
  * which go to {@link PackedLinearKernel} with a copy of W packed on first use (or by {@link #pack}) and
  * packed again after W changes. Changing W while another thread runs a forward through it is a data race
- * either way.
+ * either way. An inference model's forwards may instead take a {@link ReducedProduct} (int8 or bf16) made
+ * from W at load ({@link #reduce}).
  */
 final class Linear {
     /**
@@ -35,6 +36,7 @@ final class Linear {
     /** The weight's device and dtype never change, so whether the kernel could serve it is known up front. */
     private final boolean kernelFits;
     private volatile Packed packed;  // written under this
+    private volatile ReducedProduct reduced;
 
     /** W packed, and the version of W it was packed from. */
     private record Packed(MemorySegment panels, long version) {}
@@ -56,6 +58,8 @@ final class Linear {
     }
 
     Tensor forward(Tensor x) {
+        ReducedProduct r = reducedFor(x);
+        if (r != null) return r.forward(contiguous(x), PackedLinearKernel.Activation.NONE, null);
         return usesPackedKernel(x) ? forwardPacked(x, PackedLinearKernel.Activation.NONE, null)
                 : torch.linear(x, weight, new TensorOptional(bias));
     }
@@ -67,6 +71,8 @@ final class Linear {
             case RELU -> PackedLinearKernel.Activation.RELU;
             case GELU_TANH -> null;
         };
+        ReducedProduct r = reducedFor(x);
+        if (fused != null && r != null) return r.forward(contiguous(x), fused, null);
         return fused != null && usesPackedKernel(x) ? forwardPacked(x, fused, null) : act.apply(forward(x));
     }
 
@@ -76,8 +82,9 @@ final class Linear {
      */
     Tensor forward(Tensor x, Tensor residual, Dropout drop, double p) {
         boolean dropping = drop != Dropout.OFF && p > 0;
-        if (!dropping && usesPackedKernel(x) && residual.is_contiguous() && isFloat(residual)
-                && residual.numel() == x.numel() / inFeatures * outFeatures) {
+        ReducedProduct r = reducedFor(x);
+        if (!dropping && r != null && fitsAsResidual(x, residual)) return r.forward(contiguous(x), PackedLinearKernel.Activation.NONE, residual);
+        if (!dropping && usesPackedKernel(x) && fitsAsResidual(x, residual)) {
             return forwardPacked(x, PackedLinearKernel.Activation.NONE, residual);
         }
         Tensor y = forward(x);
@@ -86,7 +93,30 @@ final class Linear {
 
     /** Packs W for the kernel now, if the kernel could serve it, rather than on first use. */
     void pack() {
-        if (kernelFits) packed(KERNEL.orElseThrow());
+        if (kernelFits && reduced == null) packed(KERNEL.orElseThrow());
+    }
+
+    /**
+     * Makes forwards without autograd take {@code product} (made from this W, on W's device) instead of the
+     * fp32 product; null goes back to fp32. A W changed later is not seen by the product.
+     */
+    void reduce(ReducedProduct product) {
+        reduced = product;
+        if (product != null) packed = null;  // the fp32 panels are no longer read
+    }
+
+    private ReducedProduct reducedFor(Tensor x) {
+        ReducedProduct r = reduced;
+        return r != null && isFloat(x) && x.device().equals(weight.device())
+                && !(GradMode.is_enabled() && (x.requires_grad() || weight.requires_grad())) ? r : null;
+    }
+
+    private boolean fitsAsResidual(Tensor x, Tensor residual) {
+        return residual.is_contiguous() && isFloat(residual) && residual.numel() == x.numel() / inFeatures * outFeatures;
+    }
+
+    private static Tensor contiguous(Tensor x) {
+        return x.is_contiguous() ? x : x.contiguous();
     }
 
     /** True where {@link #forward} takes the packed kernel for x. */

@@ -18,7 +18,8 @@ public enum Precision {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new HeadwiseException("unknown precision '" + s + "'; use fp32, bf16 or tf32.");
+            throw new HeadwiseException("unknown precision '" + s + "'; use fp32, bf16 or tf32"
+                    + ("int8".equalsIgnoreCase(s) ? " (int8 is for inference: predict, evaluate, encode, bench infer)." : "."));
         }
     }
 

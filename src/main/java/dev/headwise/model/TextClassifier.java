@@ -2,6 +2,7 @@ package dev.headwise.model;
 
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
+import dev.headwise.nativ.kernels.Int8LinearKernel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -156,6 +157,27 @@ public final class TextClassifier {
      */
     public void packForInference() {
         linears.forEach(Linear::pack);
+    }
+
+    /**
+     * Makes this model's forwards without autograd run every Linear (encoder and head) from a copy of its
+     * weight in {@code precision}, made now: INT8 on headwise's int8 kernel (W per output channel, each input
+     * row per call), BF16 through libtorch (bf16 weights and inputs, fp32 accumulation); FP32 goes back to the
+     * fp32 products. Embeddings, LayerNorm and softmax stay fp32, and training forwards keep the fp32 weights.
+     * It does not check the CPU ({@link InferencePrecision#onCpu} does): bf16 runs emulated without AVX512-BF16.
+     * Call outside any {@code PointerScope}, after the weights are final: weights changed later are not seen.
+     */
+    public void reducePrecision(InferencePrecision precision) {
+        var int8 = precision == InferencePrecision.INT8 ? Int8LinearKernel.get().orElseThrow(() -> new HeadwiseException(
+                "int8 inference needs a CPU with AVX2 or VNNI, and headwise's kernel library (linux-x86_64).")) : null;
+        if (int8 != null && !device.is_cpu()) throw new HeadwiseException("int8 inference runs on the CPU only.");
+        for (Linear l : linears) {
+            l.reduce(switch (precision) {
+                case FP32 -> null;
+                case INT8 -> ReducedProduct.int8(int8, l.weight(), l.bias());
+                case BF16 -> ReducedProduct.bf16(l.weight(), l.bias());
+            });
+        }
     }
 
     /** True for the parameters of the shared encoder (embeddings, blocks, BERT pooler). */

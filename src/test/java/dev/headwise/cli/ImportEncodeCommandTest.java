@@ -68,6 +68,66 @@ class ImportEncodeCommandTest {
         assertTrue(Math.abs(cls[0][0] - single[0][0]) > 1e-6, "cls and mean pooling differ");
     }
 
+    /**
+     * --precision int8 on the real MiniLM: sentence vectors within cosine 0.99 of fp32's (docs/quantization.md).
+     * bf16 either runs (a CPU with AVX512-BF16 or AMX) or says once why not and gives fp32's vectors.
+     */
+    @Test
+    void reducedPrecisionEncodingsStayCloseToFp32() throws Exception {
+        String[] texts = {"Free!!! Click here to claim your prize", "The meeting was moved to Thursday at 10am.", "x"};
+        var fp32 = vectors(CliRunner.run(concat(new String[]{"encode", "--model", model.toString()}, texts)));
+        var int8Run = CliRunner.run(concat(new String[]{"encode", "--model", model.toString(), "--precision", "int8"}, texts));
+        var int8 = vectors(int8Run);
+        boolean int8Runs = dev.headwise.model.InferencePrecision.INT8.onThisCpu().running() == dev.headwise.model.InferencePrecision.INT8;
+        for (int i = 0; i < texts.length; i++) {
+            double cos = cosine(fp32[i], int8[i]);
+            System.out.printf("int8 against fp32, text %d: cosine %.5f%n", i, cos);
+            assertTrue(cos >= 0.99 && (!int8Runs || cos < 1), "cosine " + cos);
+        }
+        var bf16Run = CliRunner.run(concat(new String[]{"encode", "--model", model.toString(), "--precision", "bf16"}, texts));
+        var bf16 = vectors(bf16Run);
+        var choice = dev.headwise.model.InferencePrecision.BF16.onThisCpu();
+        if (choice.note() != null) {
+            assertEquals("note: --precision bf16: " + choice.note(), bf16Run.err().strip());
+            for (int i = 0; i < texts.length; i++) assertEquals(fp32[i][0], bf16[i][0], 1e-6, "fp32 ran");
+        } else {
+            assertTrue(bf16Run.err().isBlank(), bf16Run.err());
+            for (int i = 0; i < texts.length; i++) assertTrue(cosine(fp32[i], bf16[i]) >= 0.999);
+        }
+    }
+
+    /** bf16's products forced on whatever this CPU is (emulated by libtorch without AVX512-BF16): cosine 0.999. */
+    @Test
+    void bf16ProductsForcedStayCloseToFp32() {
+        var texts = java.util.List.of("Free!!! Click here to claim your prize", "The meeting was moved to Thursday at 10am.");
+        try (var m = dev.headwise.infer.LoadedModel.encoder(model, new org.bytedeco.pytorch.Device("cpu"))) {
+            var pool = dev.headwise.infer.Embeddings.Pooling.MEAN;
+            var fp32 = dev.headwise.infer.Embeddings.embed(m, texts, pool, 128, true);
+            m.model().reducePrecision(dev.headwise.model.InferencePrecision.BF16);
+            var bf16 = dev.headwise.infer.Embeddings.embed(m, texts, pool, 128, true);
+            for (int i = 0; i < texts.size(); i++) {
+                double[] a = new double[fp32.get(i).length], b = new double[a.length];
+                for (int k = 0; k < a.length; k++) {
+                    a[k] = fp32.get(i)[k];
+                    b[k] = bf16.get(i)[k];
+                }
+                double cos = cosine(a, b);
+                System.out.printf("bf16 (forced) against fp32, text %d: cosine %.6f%n", i, cos);
+                assertTrue(cos >= 0.999 && cos < 1, "cosine " + cos);
+            }
+        }
+    }
+
+    private static double cosine(double[] a, double[] b) {
+        double ab = 0, aa = 0, bb = 0;
+        for (int k = 0; k < a.length; k++) {
+            ab += a[k] * b[k];
+            aa += a[k] * a[k];
+            bb += b[k] * b[k];
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
+
     private static double[][] vectors(CliRunner r) throws Exception {
         assertEquals(0, r.exitCode(), r.err());
         return new ObjectMapper().readValue(r.out().strip(), double[][].class);

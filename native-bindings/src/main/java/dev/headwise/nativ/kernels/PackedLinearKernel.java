@@ -1,19 +1,8 @@
 package dev.headwise.nativ.kernels;
 
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.pytorch.global.torch;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -33,7 +22,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * libtorch's own ops share one pool.
  */
 public final class PackedLinearKernel {
-    private static final String RESOURCE = "/dev/headwise/nativ/kernels/linux-x86_64/libheadwise_kernels.so";
     private static final Map<Variant, PackedLinearKernel> LOADED = load();
     private static final Optional<PackedLinearKernel> BEST =
             Arrays.stream(Variant.values()).map(LOADED::get).filter(Objects::nonNull).findFirst();
@@ -70,22 +58,16 @@ public final class PackedLinearKernel {
 
     private final Variant variant;
     private final MethodHandle floats;
-    private final MethodHandle alloc;
-    private final MethodHandle free;
+    private final KernelLibrary lib;
     private final MethodHandle pack;
     private final MethodHandle linear;
 
-    private PackedLinearKernel(SymbolLookup lib, Variant variant) {
+    private PackedLinearKernel(KernelLibrary lib, Variant variant) {
         this.variant = variant;
-        Linker linker = Linker.nativeLinker();
-        floats = linker.downcallHandle(lib.find(variant.symbol("hw_packed_linear_floats")).orElseThrow(),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
-        alloc = linker.downcallHandle(lib.find("hw_packed_linear_alloc").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-        free = linker.downcallHandle(lib.find("hw_packed_linear_free").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS));
-        pack = linker.downcallHandle(lib.find(variant.symbol("hw_packed_linear_pack")).orElseThrow(),
-                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
-        linear = linker.downcallHandle(lib.find(variant.symbol("hw_packed_linear")).orElseThrow(),
+        this.lib = lib;
+        floats = lib.handle(variant.symbol("hw_packed_linear_floats"), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        pack = lib.handle(variant.symbol("hw_packed_linear_pack"), FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+        linear = lib.handle(variant.symbol("hw_packed_linear"),
                 FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
                         JAVA_INT, JAVA_INT));
     }
@@ -127,22 +109,7 @@ public final class PackedLinearKernel {
      * unreachable. (An arena's allocation zeroes first, which took longer than packing itself.)
      */
     public MemorySegment allocatePacked(long n, long k) {
-        MemorySegment raw;
-        try {
-            raw = (MemorySegment) alloc.invokeExact(packedFloats(n, k));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (raw.equals(MemorySegment.NULL)) throw new OutOfMemoryError("packed weight of " + n + " x " + k);
-        return raw.reinterpret(packedFloats(n, k) * Float.BYTES, Arena.ofAuto(), this::release);
-    }
-
-    private void release(MemorySegment packed) {
-        try {
-            free.invokeExact(packed);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return lib.allocate(packedFloats(n, k) * Float.BYTES, "packed weight of " + n + " x " + k);
     }
 
     /** Packs weight (n, k), row-major fp32, into {@code packed} ({@link #packedFloats} floats, 64-byte aligned: {@link #allocatePacked}). */
@@ -179,39 +146,16 @@ public final class PackedLinearKernel {
     }
 
     private static Map<Variant, PackedLinearKernel> load() {
-        if (!"amd64".equals(System.getProperty("os.arch")) || !System.getProperty("os.name").startsWith("Linux")) {
-            return Map.of();
-        }
-        try (InputStream in = PackedLinearKernel.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) return Map.of();
-            // libtorch first: the kernel's libgomp.so.1 then binds to libtorch's copy, not a second runtime.
-            Loader.load(torch.class);
-            // dlopen needs a file; once the library is mapped the file can go, so nothing is left behind.
-            Path file = Files.createTempFile("headwise-kernels", ".so");
-            try {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                SymbolLookup lib = SymbolLookup.libraryLookup(file, Arena.global());
-                Map<Variant, PackedLinearKernel> kernels = new EnumMap<>(Variant.class);
-                for (Variant variant : Variant.values()) {
-                    MethodHandle supported = Linker.nativeLinker().downcallHandle(
-                            lib.find(variant.symbol("hw_packed_linear_supported")).orElseThrow(),
-                            FunctionDescriptor.of(JAVA_INT));
-                    if ((int) supported.invokeExact() != 0) kernels.put(variant, new PackedLinearKernel(lib, variant));
-                }
-                return Collections.unmodifiableMap(kernels);
-            } finally {
-                Files.deleteIfExists(file);
+        Map<Variant, PackedLinearKernel> kernels = new EnumMap<>(Variant.class);
+        KernelLibrary.get().ifPresent(lib -> {
+            for (Variant variant : Variant.values()) {
+                if (lib.supported(variant.symbol("hw_packed_linear_supported"))) kernels.put(variant, new PackedLinearKernel(lib, variant));
             }
-        } catch (IOException e) {
-            return Map.of();  // no writable temp directory: libtorch's products serve instead
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        });
+        return Collections.unmodifiableMap(kernels);
     }
 
     private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
+        return KernelLibrary.rethrow(t);
     }
 }
