@@ -74,9 +74,9 @@ public final class InferBench {
         var env = OrtEnvironment.getEnvironment();
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b"));
         TextClassifier model = ModelFiles.fromPretrained(modelDir, heads, new Device("cpu")).model();
-        if (s.seq() > model.config().model().maxPositions()) {
+        if (s.seq() > model.config().model().maxLength()) {
             throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's "
-                    + model.config().model().maxPositions() + " positions.");
+                    + model.config().model().maxLength() + " positions.");
         }
         int vocab = model.config().model().vocabSize();
         long[] single = RandomTokens.ids(11, 1, s.seq(), vocab);

@@ -5,6 +5,7 @@ import dev.headwise.Task;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.tokenize.Padding;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Tokenizers;
 import org.bytedeco.pytorch.Device;
@@ -61,7 +62,12 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer) impleme
 
     /** Longest input the model accepts: its positions, or less where tokenizer_config.json's model_max_length says so. */
     public int maxLength() {
-        return Math.min(model.config().model().maxPositions(), tokenizer.modelMaxLength());
+        return Math.min(model.config().model().maxLength(), tokenizer.modelMaxLength());
+    }
+
+    /** How batches for this model are padded: with the tokenizer's pad id, on the side the model reads. */
+    public Padding padding() {
+        return model.padding(tokenizer.padId());
     }
 
     @Override

@@ -7,7 +7,12 @@ interface ParamFactory {
     Tensor create(String name, Init init, long... shape);
 
     default Linear linear(String name, int in, int out) {
-        return new Linear(create(name + ".weight", Init.NORMAL, out, in), create(name + ".bias", Init.ZEROS, out));
+        return register(new Linear(create(name + ".weight", Init.NORMAL, out, in), create(name + ".bias", Init.ZEROS, out)));
+    }
+
+    /** Notes a layer built from parameters of this factory (the model packs its weights for inference). */
+    default Linear register(Linear layer) {
+        return layer;
     }
 
     default LayerNorm layerNorm(String name, int dim, double eps) {

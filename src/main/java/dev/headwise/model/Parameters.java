@@ -48,15 +48,7 @@ public final class Parameters {
      */
     static <M> Built<M> build(Function<ParamFactory, M> model, String encoderPrefix, Device device,
                               torch.ScalarType dtype) {
-        var specs = new ArrayList<Spec>();
-        try (var scope = new PointerScope()) {
-            var meta = new TensorOptions(new Device("meta"));
-            model.apply((name, init, shape) -> {
-                specs.add(new Spec(name, init, shape.clone(), Arrays.stream(shape).reduce(1, Math::multiplyExact),
-                        name.startsWith(encoderPrefix)));
-                return torch.empty(shape, meta, new org.bytedeco.pytorch.MemoryFormatOptional());
-            });
-        }
+        List<Spec> specs = declared(model, encoderPrefix);
         var params = new Parameters(specs, device, dtype);
         var handedOut = new int[1];
         M built = model.apply((name, init, shape) -> {
@@ -70,6 +62,27 @@ public final class Parameters {
     }
 
     record Built<M>(M model, Parameters parameters) {}
+
+    /** The number of elements of each parameter a model declares, by name in declaration order, allocating none. */
+    static Map<String, Long> sizes(Function<ParamFactory, ?> model) {
+        var out = new LinkedHashMap<String, Long>();
+        declared(model, "").forEach(s -> out.put(s.name(), s.numel()));
+        return out;
+    }
+
+    /** The parameters a model declares, learnt by building it on the meta device. */
+    private static List<Spec> declared(Function<ParamFactory, ?> model, String encoderPrefix) {
+        var specs = new ArrayList<Spec>();
+        try (var scope = new PointerScope()) {
+            var meta = new TensorOptions(new Device("meta"));
+            model.apply((name, init, shape) -> {
+                specs.add(new Spec(name, init, shape.clone(), Arrays.stream(shape).reduce(1, Math::multiplyExact),
+                        name.startsWith(encoderPrefix)));
+                return torch.empty(shape, meta, new org.bytedeco.pytorch.MemoryFormatOptional());
+            });
+        }
+        return specs;
+    }
 
     private Parameters(List<Spec> declared, Device device, torch.ScalarType dtype) {
         var order = new ArrayList<>(declared);
@@ -147,7 +160,7 @@ public final class Parameters {
                 if (!which.test(e.getKey())) continue;
                 Tensor p = e.getValue();
                 switch (inits.get(e.getKey())) {
-                    case NORMAL -> p.normal_(0, std, new GeneratorOptional());
+                    case NORMAL, NORMAL_NO_DECAY -> p.normal_(0, std, new GeneratorOptional());
                     case NORMAL_PADDED -> {
                         p.normal_(0, std, new GeneratorOptional());
                         if (padTokenId < p.size(0)) p.select(0, padTokenId).zero_();

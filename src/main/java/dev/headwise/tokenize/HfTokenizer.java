@@ -41,14 +41,16 @@ public final class HfTokenizer implements TextTokenizer {
     private final int padId;
     private final int vocabSize;
     private final int modelMaxLength;
+    private final SpecialTokens specialTokens;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, String source, int padId, int vocabSize, int modelMaxLength) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, String source, TokenizerJsonFacts facts, int modelMaxLength) {
         this.tokenizer = tokenizer;
         this.source = source;
-        this.padId = padId;
-        this.vocabSize = vocabSize;
+        this.padId = facts.padId();
+        this.vocabSize = facts.vocabSize();
+        this.specialTokens = facts.specialTokens();
         this.modelMaxLength = modelMaxLength;
     }
 
@@ -71,13 +73,13 @@ public final class HfTokenizer implements TextTokenizer {
             throw new HeadwiseException("The tokenizer file " + source + " cannot be loaded by the HF tokenizers library: "
                     + e.getMessage() + ".", e);
         }
-        return new HfTokenizer(tokenizer, source, facts.padId(), facts.vocabSize(), modelMaxLength);
+        return new HfTokenizer(tokenizer, source, facts, modelMaxLength);
     }
 
     @Override
     public Encoding encode(String text, Truncation truncation) {
         Objects.requireNonNull(text, "text");
-        return withTokenizer(t -> truncate(t.encode(text, true, false), truncation));
+        return withTokenizer(t -> truncate(t.encode(text, true, false), truncation, specialTokens));
     }
 
     @Override
@@ -89,7 +91,7 @@ public final class HfTokenizer implements TextTokenizer {
         return withTokenizer(t -> {
             List<Encoding> out = new ArrayList<>(array.length);
             for (ai.djl.huggingface.tokenizers.Encoding e : t.batchEncode(array, true, false)) {
-                out.add(truncate(e, truncation));
+                out.add(truncate(e, truncation, specialTokens));
             }
             return out;
         });
@@ -98,6 +100,11 @@ public final class HfTokenizer implements TextTokenizer {
     @Override
     public int padId() {
         return padId;
+    }
+
+    @Override
+    public SpecialTokens specialTokens() {
+        return specialTokens;
     }
 
     @Override
@@ -146,7 +153,7 @@ public final class HfTokenizer implements TextTokenizer {
         }
     }
 
-    private static Encoding truncate(ai.djl.huggingface.tokenizers.Encoding e, Truncation truncation) {
+    private static Encoding truncate(ai.djl.huggingface.tokenizers.Encoding e, Truncation truncation, SpecialTokens specials) {
         long[] ids = e.getIds();
         long[] types = e.getTypeIds();
         int[] outIds = new int[ids.length];
@@ -155,6 +162,6 @@ public final class HfTokenizer implements TextTokenizer {
             outIds[i] = Math.toIntExact(ids[i]);
             outTypes[i] = Math.toIntExact(types[i]);
         }
-        return truncation.apply(new Encoding(outIds, outTypes));
+        return truncation.apply(new Encoding(outIds, outTypes), specials);
     }
 }
