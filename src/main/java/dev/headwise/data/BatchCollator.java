@@ -34,7 +34,7 @@ public final class BatchCollator {
         int length = Arrays.stream(rows).map(corpus::length).max().orElse(0);
         long[] ids = new long[size * length];
         long[] mask = new long[size * length];
-        long[] types = corpus.hasTypeIds() || padding.typeId() != 0 ? new long[size * length] : null;
+        long[] types = corpus.hasTypeIds() ? new long[size * length] : null;
         Arrays.fill(ids, padding.id());
         if (types != null) Arrays.fill(types, padding.typeId());
         for (int b = 0; b < size; b++) {

@@ -15,7 +15,7 @@ public final class Inputs {
 
     private Inputs() {}
 
-    /** The texts padded on the side {@code padding} says; token types are left out when all are 0. */
+    /** The texts padded on the side {@code padding} says; token types are left out when the texts' are all 0. */
     public static ModelInput pad(List<Encoding> encodings, Padding padding, Device device) {
         int b = encodings.size();
         int t = encodings.stream().mapToInt(Encoding::length).max().orElse(0);
@@ -29,7 +29,6 @@ public final class Inputs {
             int[] e = encodings.get(i).ids();
             int[] ty = encodings.get(i).typeIds();
             int start = i * t + padding.start(e.length, t);
-            anyType |= e.length < t && padding.typeId() != 0;
             for (int j = 0; j < e.length; j++) {
                 ids[start + j] = e[j];
                 mask[start + j] = 1;

@@ -85,7 +85,7 @@ public record ModelConfig(
         if (architecture == Architecture.XLNET && attentionDropout != hiddenDropout) {
             throw new HeadwiseException("config: XLNet has one dropout for attention and hidden states.");
         }
-        if (architecture == Architecture.ROBERTA && maxLength() < 2) {
+        if (architecture == Architecture.ROBERTA && maxPositions - padTokenId - 1 < 2) {
             throw new HeadwiseException("config: max_position_embeddings " + maxPositions + " leaves RoBERTa, whose "
                     + "positions start after pad_token_id " + padTokenId + ", no room for a text.");
         }

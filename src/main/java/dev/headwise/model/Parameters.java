@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * All parameters of a model as views of one flat buffer (fp32 unless asked otherwise), and their gradients as views of a second
@@ -51,17 +52,42 @@ public final class Parameters {
         List<Spec> specs = declared(model, encoderPrefix);
         var params = new Parameters(specs, device, dtype);
         var handedOut = new int[1];
-        M built = model.apply((name, init, shape) -> {
-            Spec s = specs.get(handedOut[0]++);
-            if (!s.name().equals(name) || !Arrays.equals(s.shape(), shape)) {
-                throw new IllegalStateException("model built differently twice at " + name);
+        M built = model.apply(new ParamFactory() {
+            @Override
+            public Tensor create(String name, Init init, long... shape) {
+                Spec s = specs.get(handedOut[0]++);
+                if (!s.name().equals(name) || !Arrays.equals(s.shape(), shape)) {
+                    throw new IllegalStateException("model built differently twice at " + name);
+                }
+                return params.byName.get(name);
             }
-            return params.byName.get(name);
+
+            @Override
+            public Tensor alias(Tensor parameter, UnaryOperator<Tensor> view) {
+                return params.alias(parameter, view);
+            }
         });
         return new Built<>(built, params);
     }
 
     record Built<M>(M model, Parameters parameters) {}
+
+    /**
+     * {@code view} of a parameter as a parameter of its own: a leaf over the same memory whose gradient is the
+     * same view of the parameter's gradient memory, so it trains with the parameter. A plain view would be a
+     * non-leaf whose autograd history, once the flat buffer is written in place (initialisation, loading,
+     * the optimizer), is rebuilt from the buffer, which has none: its gradient would be lost.
+     */
+    private Tensor alias(Tensor parameter, UnaryOperator<Tensor> view) {
+        long offset = (parameter.data_ptr().address() - flat.data_ptr().address()) / parameter.element_size();
+        long[] shape = Tensors.shape(parameter);
+        Tensor a = view.apply(flat.narrow(0, offset, parameter.numel()).view(shape));
+        if (parameter.requires_grad()) {
+            a.requires_grad_(true);
+            a.mutable_grad().put(view.apply(flatGrad.narrow(0, offset, parameter.numel()).view(shape)));
+        }
+        return a;
+    }
 
     /** The number of elements of each parameter a model declares, by name in declaration order, allocating none. */
     static Map<String, Long> sizes(Function<ParamFactory, ?> model) {

@@ -26,10 +26,10 @@ final class RelativeAttention {
         v = projection(p, prefix + "v", c, true);
         o = projection(p, prefix + "o", c, false);
         r = projection(p, prefix + "r", c, true);
-        contentBias = p.create(prefix + "r_w_bias", Init.NORMAL_NO_DECAY, n, d).unsqueeze(1);
-        positionBias = p.create(prefix + "r_r_bias", Init.NORMAL_NO_DECAY, n, d).unsqueeze(1);
-        segmentBias = p.create(prefix + "r_s_bias", Init.NORMAL_NO_DECAY, n, d).unsqueeze(1);
-        segmentEmbedding = p.create(prefix + "seg_embed", Init.NORMAL, 2, n, d).permute(1, 2, 0);
+        contentBias = p.alias(p.create(prefix + "r_w_bias", Init.NORMAL_NO_DECAY, n, d), b -> b.unsqueeze(1));
+        positionBias = p.alias(p.create(prefix + "r_r_bias", Init.NORMAL_NO_DECAY, n, d), b -> b.unsqueeze(1));
+        segmentBias = p.alias(p.create(prefix + "r_s_bias", Init.NORMAL_NO_DECAY, n, d), b -> b.unsqueeze(1));
+        segmentEmbedding = p.alias(p.create(prefix + "seg_embed", Init.NORMAL, 2, n, d), e -> e.permute(1, 2, 0));
         layerNorm = p.layerNorm(prefix + "layer_norm", h, c.layerNormEps());
         heads = n;
         scale = 1 / Math.sqrt(d);
@@ -43,12 +43,13 @@ final class RelativeAttention {
      */
     private static Linear projection(ParamFactory p, String name, ModelConfig c, boolean in) {
         int h = c.hiddenSize();
-        Tensor w = p.create(name, Init.NORMAL, h, c.numHeads(), c.headDim()).view(h, h);
-        return p.register(new Linear(in ? w.t() : w, w.new_zeros(new long[]{h})));
+        Tensor w = p.alias(p.create(name, Init.NORMAL, h, c.numHeads(), c.headDim()), t -> in ? t.view(h, h).t() : t.view(h, h));
+        return p.register(new Linear(w, w.new_zeros(new long[]{h})));
     }
 
     /**
-     * x: (B, T, H); pos: (1 or B, 2T, H), the relative position table; otherSegment: (B, T, T) bool; keyMask:
+     * x: (B, T, H); pos: (1 or B, 2T, H), the relative position table; otherSegment: (B, T, T) bool, or null
+     * for no segment term; keyMask:
      * (B, 1, T, T) bool, true where query i may attend key j. Returns LN(rows + dropout(o(attention))) for all
      * rows of x, or with {@code lastOnly} for its last row: (B, Tq, H).
      */
@@ -56,16 +57,19 @@ final class RelativeAttention {
         long t = x.size(1);
         Tensor rows = lastOnly ? x.narrow(1, t - 1, 1) : x;                                 // (B, Tq, H)
         Tensor mask = lastOnly ? keyMask.narrow(2, t - 1, 1) : keyMask;                     // (B, 1, Tq, T)
-        Tensor segments = (lastOnly ? otherSegment.narrow(1, t - 1, 1) : otherSegment).unsqueeze(1); // (B, 1, Tq, T)
         Tensor qh = splitHeads(q.forward(rows));                                            // (B, nh, Tq, hd)
         Tensor kh = splitHeads(k.forward(x));                                               // (B, nh, T, hd)
         Tensor vh = splitHeads(v.forward(x));                                               // (B, nh, T, hd)
         Tensor kr = splitHeads(r.forward(pos));                                             // (1|B, nh, 2T, hd)
         Tensor ac = torch.matmul(qh.add(contentBias), kh.transpose(-2, -1));               // (B, nh, Tq, T)
         Tensor bd = shift(torch.matmul(qh.add(positionBias), kr.transpose(-2, -1)), t, lastOnly); // (B, nh, Tq, T)
-        Tensor ef2 = torch.matmul(qh.add(segmentBias), segmentEmbedding);                  // (B, nh, Tq, 2)
-        Tensor ef = torch.where(segments, ef2.narrow(3, 1, 1), ef2.narrow(3, 0, 1));       // (B, nh, Tq, T)
-        Tensor scores = ac.add(bd).add(ef).mul(new Scalar(scale))
+        Tensor scores = ac.add(bd);
+        if (otherSegment != null) {
+            Tensor segments = (lastOnly ? otherSegment.narrow(1, t - 1, 1) : otherSegment).unsqueeze(1); // (B, 1, Tq, T)
+            Tensor ef = torch.matmul(qh.add(segmentBias), segmentEmbedding);               // (B, nh, Tq, 2): same, other
+            scores = scores.add(torch.where(segments, ef.narrow(3, 1, 1), ef.narrow(3, 0, 1))); // (B, nh, Tq, T)
+        }
+        scores = scores.mul(new Scalar(scale))
                 .masked_fill(mask.logical_not(), new Scalar(Double.NEGATIVE_INFINITY));
         Tensor weights = drop.apply(torch.softmax(scores, -1), dropout);
         Tensor y = torch.matmul(weights, vh).transpose(1, 2).reshape(rows.sizes());        // (B, Tq, H)

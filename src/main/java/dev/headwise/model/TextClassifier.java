@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A transformer encoder with a classification head: HF {@code DistilBertForSequenceClassification},
@@ -75,6 +76,11 @@ public final class TextClassifier {
             @Override
             public Tensor create(String name, Init init, long... shape) {
                 return p.create(name, init, shape);
+            }
+
+            @Override
+            public Tensor alias(Tensor param, UnaryOperator<Tensor> view) {
+                return p.alias(param, view);
             }
 
             @Override

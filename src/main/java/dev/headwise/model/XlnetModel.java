@@ -36,8 +36,8 @@ final class XlnetModel implements Backbone {
 
     /**
      * With {@code summaryOnly} the last layer computes only the last token's row (B, 1, H), the one the summary
-     * reads. Null typeIds are all 0, as the tokens of a tokenizer without segment ids: HF's XLNet tokenizer
-     * always returns them, and segments of all-equal types still add each query's same-segment term.
+     * reads. Without typeIds there is no segment term, as in HF when no token_type_ids are passed (its XLNet
+     * tokenizer returns none unless model_input_names asks for them).
      */
     @Override
     public Tensor forward(Tensor ids, Tensor mask, Tensor typeIds, Dropout drop, boolean summaryOnly) {
@@ -47,8 +47,7 @@ final class XlnetModel implements Backbone {
         Tensor eye = torch.eye(t, new TensorOptions(ids.device()).dtype(new org.bytedeco.pytorch.ScalarTypeOptional(
                 torch.ScalarType.Bool)));
         Tensor keyMask = mask.to(torch.ScalarType.Bool).unsqueeze(1).unsqueeze(2).logical_or(eye); // (B, 1, T, T)
-        Tensor types = typeIds != null ? typeIds : torch.zeros_like(ids);
-        Tensor otherSegment = types.unsqueeze(2).ne(types.unsqueeze(1));                   // (B, T, T) bool
+        Tensor otherSegment = typeIds == null ? null : typeIds.unsqueeze(2).ne(typeIds.unsqueeze(1)); // (B, T, T) bool
         Tensor pos = relativePositions(t, ids.device()).to(x.scalar_type()).unsqueeze(0); // (1, 2T, H)
         // HF draws the position dropout for every example of the batch (its table is expanded first).
         if (drop != Dropout.OFF && dropout > 0) pos = drop.apply(pos.expand(b, 2 * t, hidden), dropout);

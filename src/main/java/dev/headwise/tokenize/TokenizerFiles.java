@@ -70,7 +70,7 @@ public final class TokenizerFiles {
 
     /** The tokenizer these files describe. */
     public TextTokenizer load() {
-        return HfTokenizer.fromJson(json, source, config.modelMaxLength());
+        return HfTokenizer.fromJson(json, source, config);
     }
 
     /** Writes the files of {@link #toSave(int)} into {@code dir}. */
