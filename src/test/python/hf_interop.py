@@ -4,7 +4,8 @@
                                    HF would fine-tune with, and headwise's decision as the README computes it
   make ROOT                        tiny HF classifiers of every kind, each with its logits and token ids, and
                                    in ROOT-encoder a bare BertModel with its CLS and mean sentence vectors
-  train DIR BATCH.json OUT.json    five AdamW steps in HF's way from DIR's weights; the weights afterwards
+  train DIR BATCH.json OUT.json    five AdamW steps in HF's way from DIR's weights (token types too when the
+                                   batch has "types"); the weights afterwards
   windows DIR TEXTS.json STRIDE OUT.json
                                    each text's windows as tokenizers' truncation with stride STRIDE cuts
                                    them, and the softmax of their logits' mean and max
@@ -152,8 +153,9 @@ def train(model_dir, batch_file, out_file):
     groups = [{"params": [p for n, p in model.named_parameters() if n not in no_decay], "weight_decay": 0.01},
               {"params": [p for n, p in model.named_parameters() if n in no_decay], "weight_decay": 0.0}]
     opt = torch.optim.AdamW(groups, lr=b["lrs"][0], betas=(0.9, 0.999), eps=1e-8)
-    ids = torch.tensor(b["ids"])
-    mask = torch.tensor(b["mask"])
+    inputs = {"input_ids": torch.tensor(b["ids"]), "attention_mask": torch.tensor(b["mask"])}
+    if b.get("types") is not None:
+        inputs["token_type_ids"] = torch.tensor(b["types"])
     loss_kind = b["loss"]
     labels = torch.tensor(b["labels"], dtype=torch.long if loss_kind in ("model", "levels") and not b["multilabel"]
                           else torch.float32)
@@ -162,9 +164,9 @@ def train(model_dir, batch_file, out_file):
         for g in opt.param_groups:
             g["lr"] = lr
         if loss_kind == "model":
-            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            loss = model(**inputs, labels=labels).loss
         else:
-            logits = model(input_ids=ids, attention_mask=mask).logits
+            logits = model(**inputs).logits
             if loss_kind == "bce":
                 loss = torch.nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), labels)
             else:

@@ -98,9 +98,9 @@ public final class InferBench {
         TextClassifier fp32 = precision.running() == InferencePrecision.FP32 ? null
                 : ModelFiles.fromPretrained(modelDir, heads, new Device("cpu")).model();
         if (fp32 != null) fp32.packForInference();
-        if (s.seq() > model.config().model().maxPositions()) {
+        if (s.seq() > model.config().model().maxLength()) {
             throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's "
-                    + model.config().model().maxPositions() + " positions.");
+                    + model.config().model().maxLength() + " positions.");
         }
         int vocab = model.config().model().vocabSize();
         long[] single = RandomTokens.ids(11, 1, s.seq(), vocab);

@@ -78,8 +78,8 @@ public final class TrainBench {
      *             (median steps)
      */
     public static Report run(ModelConfig config, Settings s, Function<Blas, OptionalDouble> otherBlas, PythonPeer peer) {
-        if (s.seq() > config.maxPositions()) {
-            throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's " + config.maxPositions()
+        if (s.seq() > config.maxLength()) {
+            throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's " + config.maxLength()
                     + " positions.");
         }
         Devices.setThreads(s.threads());

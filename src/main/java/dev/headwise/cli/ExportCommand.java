@@ -36,10 +36,10 @@ final class ExportCommand implements Callable<Integer> {
         TokenizerFiles tokenizer = TokenizerFiles.read(model);
         TextClassifier source = ModelFiles.load(model, common.setUp());
         TextClassifier one = source.level(level);
-        int maxLength = Truncation.of(one.config().extras(), source.config().model().maxPositions()).maxLength();
+        int maxLength = Truncation.of(one.config().extras(), source.config().model().maxLength()).maxLength();
         AtomicFiles.replaceDirectory(out, overwrite, dir -> {
             ModelFiles.save(one, dir);
-            tokenizer.writeTo(dir, maxLength);
+            tokenizer.writeTo(dir, maxLength, one.padding(0).side());
         });
         spec.commandLine().getOut().printf("wrote level %s (%d labels) as a plain classifier to %s%n", level,
                 one.config().heads().levels().getFirst().size(), out);

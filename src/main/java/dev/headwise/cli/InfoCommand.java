@@ -4,6 +4,7 @@ import dev.headwise.bench.ProductPaths;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;
 import dev.headwise.model.ModelConfig;
+import dev.headwise.model.TextClassifier;
 import dev.headwise.nativ.gpu.GpuInfo;
 import dev.headwise.nativ.kernels.PackedLinearKernel;
 import dev.headwise.nativ.gpu.GpuProbes;
@@ -83,14 +84,16 @@ final class InfoCommand implements Callable<Integer> {
         var config = ConfigJson.read(dir.resolve("config.json"));
         ModelConfig m = config.model();
         Heads h = config.heads();
-        long embeddings = (long) (m.vocabSize() + m.maxPositions() + m.typeVocabSize()) * m.hiddenSize();
-        long perLayer = 4L * m.hiddenSize() * m.hiddenSize() + 2L * m.hiddenSize() * m.intermediateSize()
-                + 9L * m.hiddenSize() + m.intermediateSize();
-        out.printf("model           %s: %d layers, hidden %d, %d heads, intermediate %d, vocab %d, max length %d%n",
+        long encoder = 0, embeddings = 0;
+        for (var e : TextClassifier.parameterSizes(config).entrySet()) {
+            if (!e.getKey().startsWith(m.architecture().basePrefix) || e.getKey().contains("pooler.")) continue;
+            encoder += e.getValue();
+            if (e.getKey().contains("embedding")) embeddings += e.getValue();
+        }
+        out.printf("model           %s: %d layers, hidden %d, %d heads, intermediate %d, vocab %d, max length %s%n",
                 m.architecture().modelType, m.numLayers(), m.hiddenSize(), m.numHeads(), m.intermediateSize(),
-                m.vocabSize(), m.maxPositions());
-        out.printf("parameters      %.2f M encoder (%.2f M in embeddings)%n", (embeddings + perLayer * m.numLayers()) / 1e6,
-                embeddings / 1e6);
+                m.vocabSize(), m.maxLength() == Integer.MAX_VALUE ? "none (relative positions)" : m.maxLength());
+        out.printf("parameters      %.2f M encoder (%.2f M in embeddings)%n", encoder / 1e6, embeddings / 1e6);
         var data = config.extras().path("data");
         String source = data.has("label_column") ? " from column " + data.get("label_column").asText()
                 : data.has("label_columns") ? " from columns " + String.join(", ", textsOf(data.get("label_columns"))) : "";

@@ -228,9 +228,10 @@ final class TrainCommand implements Callable<Integer> {
                 throw new HeadwiseException("the tokenizer has " + tok.vocabSize() + " tokens but the model's vocabulary only "
                         + net.config().model().vocabSize() + ".");
             }
-            var truncation = requested.withMaxLength(Math.min(Math.min(maxLength, net.config().model().maxPositions()),
+            var truncation = requested.withMaxLength(Math.min(Math.min(maxLength, net.config().model().maxLength()),
                     tok.modelMaxLength()));
-            TokenizerFiles.Saved savedTokenizer = tokenizerFiles.toSave(truncation.maxLength());
+            TokenizerFiles.Saved savedTokenizer = tokenizerFiles.toSave(truncation.maxLength(),
+                    net.padding(tok.padId()).side());
             // With windows each window is an example carrying its text's labels; the split is by text, so a text's
             // windows are all on one side of it.
             java.util.function.Function<LabeledDataset, TokenizedCorpus> tokenized = set -> windows == null

@@ -161,7 +161,7 @@ public final class Classifier implements AutoCloseable {
             var encodings = new ArrayList<>(tok.encodeBatch(texts, truncation.withMaxLength(truncation.maxLength() + 1)));
             for (int i = 0; i < encodings.size(); i++) {
                 truncated[i] = encodings.get(i).length() > truncation.maxLength();
-                encodings.set(i, truncation.apply(encodings.get(i)));
+                encodings.set(i, truncation.apply(encodings.get(i), tok.specialTokens()));
             }
             probs = Tensors.toFloats(Loss.probabilities(heads, logits(encodings)));
         }
@@ -219,7 +219,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     private org.bytedeco.pytorch.Tensor logits(List<Encoding> encodings) {
-        ModelInput in = Inputs.pad(encodings, loaded.tokenizer().padId(), loaded.model().device());
+        ModelInput in = Inputs.pad(encodings, loaded.padding(), loaded.model().device());
         long real = encodings.stream().mapToLong(Encoding::length).sum();
         tokens.add(real);
         positions.add(in.ids().numel());

@@ -23,7 +23,7 @@ public final class Embeddings {
 
     /** How token vectors become one vector per text. */
     public enum Pooling {
-        /** The first token ([CLS]). */
+        /** The classification token: the first ([CLS], {@code <s>}), or XLNet's last ({@code <cls>}). */
         CLS,
         /** Average over real tokens, as sentence-transformers models (e.g. all-MiniLM-L6-v2) do. */
         MEAN;
@@ -81,10 +81,11 @@ public final class Embeddings {
     private static List<float[]> run(LoadedModel m, List<Encoding> encodings, Pooling pooling) {
         int count = encodings.size();
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
-            ModelInput in = Inputs.pad(encodings, m.tokenizer().padId(), m.model().device());
+            ModelInput in = Inputs.pad(encodings, m.padding(), m.model().device());
             Tensor h = m.model().hidden(in.ids(), in.mask(), in.typeIds(), false);                 // (B, T, H)
             Tensor pooled = switch (pooling) {
-                case CLS -> h.select(1, 0);                                                       // (B, H)
+                case CLS -> h.select(1, m.model().config().model().architecture().summarisesLastToken()
+                        ? h.size(1) - 1 : 0);                                                     // (B, H)
                 case MEAN -> {
                     Tensor mask = in.mask().unsqueeze(2).to(h.scalar_type());                      // (B, T, 1)
                     yield h.mul(mask).sum(1).div(mask.sum(1).clamp_min(new org.bytedeco.pytorch.Scalar(1e-9)));

@@ -4,6 +4,7 @@ import dev.headwise.model.ModelInput;
 import dev.headwise.nativ.tensor.FfmTensorWriter;
 import dev.headwise.nativ.tensor.TensorWriter;
 import dev.headwise.tokenize.Encoding;
+import dev.headwise.tokenize.Padding;
 import org.bytedeco.pytorch.Device;
 
 import java.util.List;
@@ -14,21 +15,24 @@ public final class Inputs {
 
     private Inputs() {}
 
-    public static ModelInput pad(List<Encoding> encodings, int padId, Device device) {
+    /** The texts padded on the side {@code padding} says; token types are left out when the texts' are all 0. */
+    public static ModelInput pad(List<Encoding> encodings, Padding padding, Device device) {
         int b = encodings.size();
-        int t = encodings.stream().mapToInt(e -> e.ids().length).max().orElse(0);
+        int t = encodings.stream().mapToInt(Encoding::length).max().orElse(0);
         long[] ids = new long[b * t];
         long[] mask = new long[b * t];
         long[] types = new long[b * t];
+        java.util.Arrays.fill(ids, padding.id());
+        java.util.Arrays.fill(types, padding.typeId());
         boolean anyType = false;
-        java.util.Arrays.fill(ids, padId);
         for (int i = 0; i < b; i++) {
             int[] e = encodings.get(i).ids();
             int[] ty = encodings.get(i).typeIds();
+            int start = i * t + padding.start(e.length, t);
             for (int j = 0; j < e.length; j++) {
-                ids[i * t + j] = e[j];
-                mask[i * t + j] = 1;
-                types[i * t + j] = ty[j];
+                ids[start + j] = e[j];
+                mask[start + j] = 1;
+                types[start + j] = ty[j];
                 anyType |= ty[j] != 0;
             }
         }

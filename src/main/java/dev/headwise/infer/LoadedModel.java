@@ -6,6 +6,7 @@ import dev.headwise.model.ConfigJson;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.tokenize.Padding;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Tokenizers;
 import org.bytedeco.pytorch.Device;
@@ -79,7 +80,12 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer, Inferen
 
     /** Longest input the model accepts: its positions, or less where tokenizer_config.json's model_max_length says so. */
     public int maxLength() {
-        return Math.min(model.config().model().maxPositions(), tokenizer.modelMaxLength());
+        return Math.min(model.config().model().maxLength(), tokenizer.modelMaxLength());
+    }
+
+    /** How batches for this model are padded: with the tokenizer's pad id, on the side the model reads. */
+    public Padding padding() {
+        return model.padding(tokenizer.padId());
     }
 
     @Override

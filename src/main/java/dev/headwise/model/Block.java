@@ -15,7 +15,7 @@ final class Block {
         var n = c.architecture().blockNames();
         attention = new SelfAttention(p, prefix, n, c);
         attentionNorm = p.layerNorm(prefix + n.attentionNorm(), c.hiddenSize(), c.layerNormEps());
-        ffn = new FeedForward(p, prefix, n, c);
+        ffn = new FeedForward(p, prefix + n.ffnIn(), prefix + n.ffnOut(), c, false);
         outputNorm = p.layerNorm(prefix + n.outputNorm(), c.hiddenSize(), c.layerNormEps());
         dropout = c.hiddenDropout();
         dropoutAfterAttention = n.dropoutAfterAttention();

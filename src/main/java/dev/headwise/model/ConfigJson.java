@@ -21,9 +21,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads and writes HF {@code config.json} for {@code distilbert} and {@code bert}. Field names and
- * defaults follow {@code DistilBertConfig} / {@code BertConfig}; HF's {@code num_labels}, {@code id2label},
- * {@code label2id} and {@code problem_type} are derived from the {@link Heads}.
+ * Reads and writes HF {@code config.json} for {@code distilbert}, {@code bert}, {@code roberta} and {@code xlnet}.
+ * Field names and defaults follow {@code DistilBertConfig}, {@code BertConfig}, {@code RobertaConfig} and
+ * {@code XLNetConfig}; HF's {@code num_labels}, {@code id2label}, {@code label2id} and {@code problem_type} are
+ * derived from the {@link Heads}.
  */
 public final class ConfigJson {
     static final ObjectMapper MAPPER = new ObjectMapper()
@@ -61,7 +62,12 @@ public final class ConfigJson {
     public static ClassifierConfig parse(ObjectNode json, String source) {
         try {
             Architecture a = Architecture.ofModelType(text(json, "model_type", null));
-            ModelConfig model = a == Architecture.DISTILBERT ? distilbert(json) : bert(json);
+            ModelConfig model = switch (a) {
+                case DISTILBERT -> distilbert(json);
+                case BERT -> bert(json, a, 30522, 512, 2, 0);
+                case ROBERTA -> bert(json, a, 50265, 512, 2, 1);
+                case XLNET -> xlnet(json);
+            };
             return new ClassifierConfig(model, heads(json), json, extras(json));
         } catch (HeadwiseException e) {
             throw new HeadwiseException(source + ": " + e.getMessage(), e);
@@ -79,21 +85,60 @@ public final class ConfigJson {
                 bool(j, "sinusoidal_pos_embds", false));
     }
 
-    private static ModelConfig bert(ObjectNode j) {
-        String positions = text(j, "position_embedding_type", "absolute");
-        if (!positions.equals("absolute")) {
-            throw new HeadwiseException("position_embedding_type '" + positions + "' is not supported (only absolute).");
+    /** BERT's fields, which RoBERTa shares; the defaults are each config class's. */
+    private static ModelConfig bert(ObjectNode j, Architecture a, int vocab, int positions, int types, int pad) {
+        String positionType = text(j, "position_embedding_type", "absolute");
+        if (!positionType.equals("absolute")) {
+            throw new HeadwiseException("position_embedding_type '" + positionType + "' is not supported (only absolute).");
+        }
+        if (bool(j, "is_decoder", false) || bool(j, "add_cross_attention", false)) {
+            throw new HeadwiseException("a decoder (is_decoder or add_cross_attention) is not a text classifier's encoder.");
         }
         double hiddenDropout = number(j, "hidden_dropout_prob", 0.1);
         JsonNode cd = j.get("classifier_dropout");
-        return new ModelConfig(Architecture.BERT,
-                integer(j, "vocab_size", 30522), integer(j, "hidden_size", 768), integer(j, "num_hidden_layers", 12),
+        return new ModelConfig(a,
+                integer(j, "vocab_size", vocab), integer(j, "hidden_size", 768), integer(j, "num_hidden_layers", 12),
                 integer(j, "num_attention_heads", 12), integer(j, "intermediate_size", 3072),
-                integer(j, "max_position_embeddings", 512), integer(j, "type_vocab_size", 2), hiddenDropout,
+                integer(j, "max_position_embeddings", positions), integer(j, "type_vocab_size", types), hiddenDropout,
                 number(j, "attention_probs_dropout_prob", 0.1),
                 cd == null || cd.isNull() ? hiddenDropout : number(j, "classifier_dropout", hiddenDropout),
                 Activation.ofHfName(text(j, "hidden_act", "gelu")), number(j, "layer_norm_eps", 1e-12),
-                number(j, "initializer_range", 0.02), integer(j, "pad_token_id", 0), false);
+                number(j, "initializer_range", 0.02), integer(j, "pad_token_id", pad), false);
+    }
+
+    /**
+     * XLNetConfig's fields. What only pretraining or generation uses is refused when set otherwise than for
+     * classification: unidirectional attention, the two-directional input pipeline, a summary other than
+     * the last token through a tanh projection. Memory settings are left alone (one forward has no memory).
+     */
+    private static ModelConfig xlnet(ObjectNode j) {
+        int dModel = integer(j, "d_model", 1024), nHead = integer(j, "n_head", 16);
+        JsonNode dHead = j.get("d_head");
+        if (dHead != null && !dHead.isNull() && nHead > 0 && integer(j, "d_head", 0) * nHead != dModel) {
+            throw new HeadwiseException("d_head " + dHead + " times n_head " + nHead + " is not d_model " + dModel + ".");
+        }
+        require(j, "attn_type", "bi", "XLNet classification attends both ways");
+        require(j, "summary_type", "last", "headwise reads XLNet's summary from the last token");
+        require(j, "summary_activation", "tanh", "headwise's XLNet summary is a tanh projection");
+        if (bool(j, "bi_data", false)) throw new HeadwiseException("'bi_data' is a pretraining setting; set it to false.");
+        if (!bool(j, "summary_use_proj", true) || bool(j, "summary_proj_to_labels", false)) {
+            throw new HeadwiseException("headwise's XLNet summary projects to d_model: summary_use_proj must be true and"
+                    + " summary_proj_to_labels false.");
+        }
+        double dropout = number(j, "dropout", 0.1);
+        return new ModelConfig(Architecture.XLNET,
+                integer(j, "vocab_size", 32000), dModel, integer(j, "n_layer", 24), nHead, integer(j, "d_inner", 4096),
+                Integer.MAX_VALUE, 0, dropout, dropout, number(j, "summary_last_dropout", 0.1),
+                Activation.ofHfName(text(j, "ff_activation", "gelu")), number(j, "layer_norm_eps", 1e-12),
+                number(j, "initializer_range", 0.02), integer(j, "pad_token_id", 5), false,
+                integer(j, "clamp_len", -1), number(j, "summary_first_dropout", 0));
+    }
+
+    private static void require(JsonNode j, String field, String only, String why) {
+        String value = text(j, field, only);
+        if (!value.equals(only)) {
+            throw new HeadwiseException("'" + field + "' is '" + value + "', but " + why + " ('" + only + "').");
+        }
     }
 
     private static Heads heads(ObjectNode j) {
@@ -148,6 +193,18 @@ public final class ConfigJson {
                     .put("attention_dropout", m.attentionDropout()).put("seq_classif_dropout", m.classifierDropout())
                     .put("activation", m.activation().hfName).put("initializer_range", m.initializerRange())
                     .put("pad_token_id", m.padTokenId()).put("sinusoidal_pos_embds", m.sinusoidalPositions());
+        } else if (a == Architecture.XLNET) {
+            // XLNetConfig raises on max_position_embeddings: its positions are relative.
+            j.remove("max_position_embeddings");
+            j.put("vocab_size", m.vocabSize()).put("d_model", m.hiddenSize()).put("n_layer", m.numLayers())
+                    .put("n_head", m.numHeads()).put("d_head", m.headDim()).put("d_inner", m.intermediateSize())
+                    .put("ff_activation", m.activation().hfName).put("dropout", m.hiddenDropout())
+                    .put("summary_last_dropout", m.classifierDropout()).put("layer_norm_eps", m.layerNormEps())
+                    .put("initializer_range", m.initializerRange()).put("pad_token_id", m.padTokenId())
+                    .put("clamp_len", m.clampLength()).put("attn_type", "bi").put("bi_data", false)
+                    .put("summary_type", "last").put("summary_use_proj", true).put("summary_activation", "tanh");
+            if (m.summaryFirstDropout() > 0) j.put("summary_first_dropout", m.summaryFirstDropout());
+            else j.remove("summary_first_dropout");
         } else {
             j.put("vocab_size", m.vocabSize()).put("hidden_size", m.hiddenSize())
                     .put("num_hidden_layers", m.numLayers()).put("num_attention_heads", m.numHeads())
@@ -208,12 +265,11 @@ public final class ConfigJson {
         }
     }
 
-    /** config.json of a bare encoder (no heads), as HF writes it for {@code BertModel}/{@code DistilBertModel}. */
+    /** config.json of a bare encoder (no heads), as HF writes it for {@code BertModel}, {@code XLNetModel} and the rest. */
     public static void writeEncoder(ModelConfig model, Path file) {
         ObjectNode j = toJson(new ClassifierConfig(model, Heads.single(Task.MULTICLASS, List.of("LABEL_0", "LABEL_1"))));
         j.remove(List.of("headwise", "id2label", "label2id", "num_labels", "problem_type"));
-        j.set("architectures", MAPPER.createArrayNode()
-                .add(model.architecture() == Architecture.BERT ? "BertModel" : "DistilBertModel"));
+        j.set("architectures", MAPPER.createArrayNode().add(model.architecture().hfBaseClassName));
         writeJson(j, file);
     }
 

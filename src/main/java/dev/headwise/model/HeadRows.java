@@ -11,14 +11,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rows of the {@code classifier} layer by label name. In a file a binary model has HF's two-logit form, rows
- * [neg, pos] whose softmax is the sigmoid of their difference; in memory it has that difference as its one row.
- * A new head takes a checkpoint's rows by label name, never by position.
+ * The rows of the head's output layer ({@code classifier}, RoBERTa's {@code classifier.out_proj}, XLNet's
+ * {@code logits_proj}) by label name. In a file a binary model has HF's two-logit form, rows [neg, pos] whose
+ * softmax is the sigmoid of their difference; in memory it has that difference as its one row. A new head takes
+ * a checkpoint's rows by label name, never by position.
  */
 final class HeadRows {
-    static final String WEIGHT = "classifier.weight", BIAS = "classifier.bias";
-
     private HeadRows() {}
+
+    /** The output layer's checkpoint names. */
+    record Names(String weight, String bias) {
+        static Names of(Architecture a) {
+            return new Names(a.head.classifier() + ".weight", a.head.classifier() + ".bias");
+        }
+
+        boolean contains(String name) {
+            return name.equals(weight) || name.equals(bias);
+        }
+    }
 
     /** What carrying rows over did, for the user to see. */
     record Carried(List<String> newLabels, List<String> droppedLabels, boolean reordered) {}

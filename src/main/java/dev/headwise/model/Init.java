@@ -6,6 +6,8 @@ enum Init {
     NORMAL,
     /** Word embeddings: normal, with the padding row zeroed. Decayed. */
     NORMAL_PADDED,
+    /** XLNet's attention biases ({@code r_w_bias}, ...): normal, and, their names ending in bias, not decayed. */
+    NORMAL_NO_DECAY,
     /** Biases and LayerNorm shifts. Not decayed. */
     ZEROS,
     /** LayerNorm scales. Not decayed. */

@@ -61,9 +61,10 @@ public final class ModelFiles {
         ClassifierConfig config = task == null ? read : read.withHeads(read.heads().as(task));
         // Every parameter comes from the file, so random initialisation would only be overwritten.
         TextClassifier model = TextClassifier.allocate(config, device, torch.ScalarType.Float);
+        var rows = HeadRows.Names.of(config.model().architecture());
         try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
-            if (!w.tensors().containsKey("classifier.weight")) {
-                throw new HeadwiseException(dir + " is an encoder without a classifier (it has no classifier weights):"
+            if (!w.tensors().containsKey(rows.weight())) {
+                throw new HeadwiseException(dir + " is an encoder without a classifier (it has no " + rows.weight() + "):"
                         + " `headwise train --model " + dir + " ...` fine-tunes a classifier from it, and"
                         + " `headwise encode` turns texts into vectors with it.");
             }
@@ -71,10 +72,10 @@ public final class ModelFiles {
             if (config.model().sinusoidalPositions()) expected.removeIf(n -> n.endsWith("position_embeddings.weight"));
             SafeTensors.requireNames(dir, w.tensors().keySet(), expected);
             Map<String, Tensor> values = toTensors(w.tensors(), Map.of());
-            if (config.heads().task() == Task.BINARY && values.containsKey(HeadRows.WEIGHT)
-                    && values.get(HeadRows.WEIGHT).dim() == 2 && values.get(HeadRows.WEIGHT).size(0) == 2) {
-                values.put(HeadRows.WEIGHT, HeadRows.binaryRow(values.get(HeadRows.WEIGHT)));
-                values.put(HeadRows.BIAS, HeadRows.binaryRow(values.get(HeadRows.BIAS)));
+            if (config.heads().task() == Task.BINARY && values.containsKey(rows.weight())
+                    && values.get(rows.weight()).dim() == 2 && values.get(rows.weight()).size(0) == 2) {
+                values.put(rows.weight(), HeadRows.binaryRow(values.get(rows.weight())));
+                values.put(rows.bias(), HeadRows.binaryRow(values.get(rows.bias())));
             }
             model.parameters().load(values, dir.toString());
         }
@@ -94,6 +95,7 @@ public final class ModelFiles {
         ClassifierConfig config = base.withHeads(heads);
         TextClassifier model = TextClassifier.allocate(config, device, torch.ScalarType.Float);
         String prefix = config.model().architecture().basePrefix;
+        var rows = HeadRows.Names.of(config.model().architecture());
         try (ModelWeights w = SafeTensors.openModelDir(dir); var scope = new PointerScope()) {
             boolean prefixed = w.tensors().keySet().stream().anyMatch(n -> n.startsWith(prefix));
             var renamed = new LinkedHashMap<String, TensorData>();
@@ -103,8 +105,8 @@ public final class ModelFiles {
             for (String name : model.parameters().named().keySet()) {
                 TensorData t = renamed.get(name);
                 boolean headOrPooler = !model.isEncoderParameter(name) || name.contains("pooler.");
-                boolean rows = name.equals(HeadRows.WEIGHT) || name.equals(HeadRows.BIAS);
-                if (t != null && !rows && !(headOrPooler && !sameShape(t, model.parameters().named().get(name)))) {
+                boolean headRow = rows.contains(name);
+                if (t != null && !headRow && !(headOrPooler && !sameShape(t, model.parameters().named().get(name)))) {
                     wanted.put(name, t);
                 } else if (headOrPooler || (config.model().sinusoidalPositions() && name.contains("position_embeddings"))) {
                     fresh.add(name);
@@ -116,11 +118,11 @@ public final class ModelFiles {
             // Encoder parameters must all come from the checkpoint: load() reports the missing ones.
             var current = new HashMap<>(model.parameters().named());
             HeadRows.Carried carried = null;
-            if (renamed.containsKey(HeadRows.WEIGHT) && renamed.containsKey(HeadRows.BIAS)) {
-                carried = HeadRows.carry(base.heads(), Tensors.borrow(renamed.get(HeadRows.WEIGHT)),
-                        Tensors.borrow(renamed.get(HeadRows.BIAS)), heads, current.get(HeadRows.WEIGHT),
-                        current.get(HeadRows.BIAS));
-                if (carried.newLabels().size() < heads.logitNames().size()) fresh.removeAll(List.of(HeadRows.WEIGHT, HeadRows.BIAS));
+            if (renamed.containsKey(rows.weight()) && renamed.containsKey(rows.bias())) {
+                carried = HeadRows.carry(base.heads(), Tensors.borrow(renamed.get(rows.weight())),
+                        Tensors.borrow(renamed.get(rows.bias())), heads, current.get(rows.weight()),
+                        current.get(rows.bias()));
+                if (carried.newLabels().size() < heads.logitNames().size()) fresh.removeAll(List.of(rows.weight(), rows.bias()));
             }
             var values = toTensors(wanted, current);
             fresh.forEach(n -> values.put(n, current.get(n)));
@@ -153,10 +155,11 @@ public final class ModelFiles {
         }
         var tensors = new ArrayList<TensorData>();
         boolean binary = model.config().heads().task() == Task.BINARY;
+        var rows = HeadRows.Names.of(model.config().model().architecture());
         try (var arena = Arena.ofConfined(); var scope = new PointerScope()) {
             model.parameters().named().forEach((name, t) -> {
                 if (!(model.config().model().sinusoidalPositions() && name.endsWith("position_embeddings.weight"))) {
-                    boolean row = binary && (name.equals(HeadRows.WEIGHT) || name.equals(HeadRows.BIAS));
+                    boolean row = binary && rows.contains(name);
                     tensors.add(Tensors.toData(name, row ? HeadRows.pair(t) : t, arena));
                 }
             });

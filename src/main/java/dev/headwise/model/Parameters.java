@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * All parameters of a model as views of one flat buffer (fp32 unless asked otherwise), and their gradients as views of a second
@@ -47,6 +48,55 @@ public final class Parameters {
      */
     static <M> Built<M> build(Function<ParamFactory, M> model, String encoderPrefix, Device device,
                               torch.ScalarType dtype) {
+        List<Spec> specs = declared(model, encoderPrefix);
+        var params = new Parameters(specs, device, dtype);
+        var handedOut = new int[1];
+        M built = model.apply(new ParamFactory() {
+            @Override
+            public Tensor create(String name, Init init, long... shape) {
+                Spec s = specs.get(handedOut[0]++);
+                if (!s.name().equals(name) || !Arrays.equals(s.shape(), shape)) {
+                    throw new IllegalStateException("model built differently twice at " + name);
+                }
+                return params.byName.get(name);
+            }
+
+            @Override
+            public Tensor alias(Tensor parameter, UnaryOperator<Tensor> view) {
+                return params.alias(parameter, view);
+            }
+        });
+        return new Built<>(built, params);
+    }
+
+    record Built<M>(M model, Parameters parameters) {}
+
+    /**
+     * {@code view} of a parameter as a parameter of its own: a leaf over the same memory whose gradient is the
+     * same view of the parameter's gradient memory, so it trains with the parameter. A plain view would be a
+     * non-leaf whose autograd history, once the flat buffer is written in place (initialisation, loading,
+     * the optimizer), is rebuilt from the buffer, which has none: its gradient would be lost.
+     */
+    private Tensor alias(Tensor parameter, UnaryOperator<Tensor> view) {
+        long offset = (parameter.data_ptr().address() - flat.data_ptr().address()) / parameter.element_size();
+        long[] shape = Tensors.shape(parameter);
+        Tensor a = view.apply(flat.narrow(0, offset, parameter.numel()).view(shape));
+        if (parameter.requires_grad()) {
+            a.requires_grad_(true);
+            a.mutable_grad().put(view.apply(flatGrad.narrow(0, offset, parameter.numel()).view(shape)));
+        }
+        return a;
+    }
+
+    /** The number of elements of each parameter a model declares, by name in declaration order, allocating none. */
+    static Map<String, Long> sizes(Function<ParamFactory, ?> model) {
+        var out = new LinkedHashMap<String, Long>();
+        declared(model, "").forEach(s -> out.put(s.name(), s.numel()));
+        return out;
+    }
+
+    /** The parameters a model declares, learnt by building it on the meta device. */
+    private static List<Spec> declared(Function<ParamFactory, ?> model, String encoderPrefix) {
         var specs = new ArrayList<Spec>();
         try (var scope = new PointerScope()) {
             var meta = new TensorOptions(new Device("meta"));
@@ -56,19 +106,8 @@ public final class Parameters {
                 return torch.empty(shape, meta, new org.bytedeco.pytorch.MemoryFormatOptional());
             });
         }
-        var params = new Parameters(specs, device, dtype);
-        var handedOut = new int[1];
-        M built = model.apply((name, init, shape) -> {
-            Spec s = specs.get(handedOut[0]++);
-            if (!s.name().equals(name) || !Arrays.equals(s.shape(), shape)) {
-                throw new IllegalStateException("model built differently twice at " + name);
-            }
-            return params.byName.get(name);
-        });
-        return new Built<>(built, params);
+        return specs;
     }
-
-    record Built<M>(M model, Parameters parameters) {}
 
     private Parameters(List<Spec> declared, Device device, torch.ScalarType dtype) {
         var order = new ArrayList<>(declared);
@@ -139,7 +178,7 @@ public final class Parameters {
                 if (!which.test(e.getKey())) continue;
                 Tensor p = e.getValue();
                 switch (inits.get(e.getKey())) {
-                    case NORMAL -> p.normal_(0, std, new GeneratorOptional());
+                    case NORMAL, NORMAL_NO_DECAY -> p.normal_(0, std, new GeneratorOptional());
                     case NORMAL_PADDED -> {
                         p.normal_(0, std, new GeneratorOptional());
                         if (padTokenId < p.size(0)) p.select(0, padTokenId).zero_();

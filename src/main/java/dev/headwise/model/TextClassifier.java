@@ -3,6 +3,7 @@ package dev.headwise.model;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.nativ.kernels.Int8LinearKernel;
+import dev.headwise.tokenize.Padding;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -11,22 +12,25 @@ import org.bytedeco.pytorch.global.torch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * A transformer encoder with a classification head: HF {@code DistilBertForSequenceClassification} or
- * {@code BertForSequenceClassification}, extended to binary, multi-label and hierarchical label sets.
+ * A transformer encoder with a classification head: HF {@code DistilBertForSequenceClassification},
+ * {@code BertForSequenceClassification}, {@code RobertaForSequenceClassification} or
+ * {@code XLNetForSequenceClassification}, extended to binary, multi-label and hierarchical label sets.
  * Its parameters live in {@link #parameters()} under their HF checkpoint names.
  */
 public final class TextClassifier {
     private final ClassifierConfig config;
-    private final Encoder encoder;
+    private final Backbone encoder;
     private final ClassificationHead head;
     private final Parameters parameters;
     private final Device device;
 
     private final List<Linear> linears;
 
-    private TextClassifier(ClassifierConfig config, Encoder encoder, ClassificationHead head, Parameters parameters,
+    private TextClassifier(ClassifierConfig config, Backbone encoder, ClassificationHead head, Parameters parameters,
                            Device device, List<Linear> linears) {
         this.config = config;
         this.encoder = encoder;
@@ -54,27 +58,40 @@ public final class TextClassifier {
 
     /** A model with every parameter zero, for a caller that fills them in (a checkpoint loader). */
     static TextClassifier allocate(ClassifierConfig config, Device device, torch.ScalarType dtype) {
-        ModelConfig c = config.model();
-        record Parts(Encoder encoder, ClassificationHead head, List<Linear> linears) {}
-        var built = Parameters.build(p -> {
-            var linears = new ArrayList<Linear>();
-            ParamFactory recording = new ParamFactory() {
-                @Override
-                public Tensor create(String name, Init init, long... shape) {
-                    return p.create(name, init, shape);
-                }
-
-                @Override
-                public Linear linear(String name, int in, int out) {
-                    Linear l = ParamFactory.super.linear(name, in, out);
-                    linears.add(l);
-                    return l;
-                }
-            };
-            return new Parts(new Encoder(recording, c), new ClassificationHead(recording, c, config.heads()), linears);
-        }, c.architecture().basePrefix, device, dtype);
+        var built = Parameters.build(p -> parts(p, config), config.model().architecture().basePrefix, device, dtype);
         return new TextClassifier(config, built.model().encoder(), built.model().head(), built.parameters(), device,
                 built.model().linears());
+    }
+
+    /** The number of elements of each parameter the model of {@code config} has, by checkpoint name; allocates none. */
+    public static Map<String, Long> parameterSizes(ClassifierConfig config) {
+        return Parameters.sizes(p -> parts(p, config));
+    }
+
+    private record Parts(Backbone encoder, ClassificationHead head, List<Linear> linears) {}
+
+    private static Parts parts(ParamFactory p, ClassifierConfig config) {
+        ModelConfig c = config.model();
+        var linears = new ArrayList<Linear>();
+        ParamFactory recording = new ParamFactory() {
+            @Override
+            public Tensor create(String name, Init init, long... shape) {
+                return p.create(name, init, shape);
+            }
+
+            @Override
+            public Tensor alias(Tensor param, UnaryOperator<Tensor> view) {
+                return p.alias(param, view);
+            }
+
+            @Override
+            public Linear register(Linear l) {
+                linears.add(l);
+                return l;
+            }
+        };
+        Backbone encoder = c.architecture() == Architecture.XLNET ? new XlnetModel(recording, c) : new Encoder(recording, c);
+        return new Parts(encoder, new ClassificationHead(recording, c, config.heads()), linears);
     }
 
     /** The same network (shared parameters) described by another config with identical shape and heads. */
@@ -111,10 +128,11 @@ public final class TextClassifier {
         extras.put("exported_level", name);
         var out = allocate(config.withHeads(Heads.single(Task.MULTICLASS, level.labels())).withExtras(extras),
                 device, parameters.flat().scalar_type());
+        var rows = HeadRows.Names.of(config.model().architecture());
         try (var scope = new PointerScope()) {
             var values = new HashMap<>(parameters.named());
-            values.put(HeadRows.WEIGHT, values.get(HeadRows.WEIGHT).narrow(0, heads.offset(i), level.size()));
-            values.put(HeadRows.BIAS, values.get(HeadRows.BIAS).narrow(0, heads.offset(i), level.size()));
+            values.put(rows.weight(), values.get(rows.weight()).narrow(0, heads.offset(i), level.size()));
+            values.put(rows.bias(), values.get(rows.bias()).narrow(0, heads.offset(i), level.size()));
             out.parameters.load(values, "level " + name);
         }
         return out;
@@ -139,7 +157,7 @@ public final class TextClassifier {
 
     /**
      * Classifier logits (B, numLogits). {@code train} switches dropout on. The head reads only the first
-     * token, so the last block computes only that token's row.
+     * token (XLNet: the last), so the last block computes only that token's row.
      */
     public Tensor logits(Tensor ids, Tensor mask, Tensor typeIds, boolean train) {
         Dropout drop = dropout(train);
@@ -178,6 +196,11 @@ public final class TextClassifier {
                 case BF16 -> ReducedProduct.bf16(l.weight(), l.bias());
             });
         }
+    }
+
+    /** How this model's batches are padded, given the tokenizer's pad id: XLNet on the left, the others on the right. */
+    public Padding padding(int padId) {
+        return config.model().architecture().padding(padId);
     }
 
     /** True for the parameters of the shared encoder (embeddings, blocks, BERT pooler). */

@@ -42,17 +42,21 @@ public record Encoding(int[] ids, int[] typeIds) {
         return new Encoding(outIds, outTypes);
     }
 
-    /** The opening special token, tokens {@code from} (inclusive) to {@code to} (exclusive), and the closing one. */
-    Encoding window(int from, int to) {
-        int n = to - from + 2;
+    /**
+     * The leading special tokens, tokens {@code from} (inclusive) to {@code to} (exclusive), and the trailing
+     * special tokens.
+     */
+    Encoding window(int from, int to, SpecialTokens specials) {
+        int lead = specials.leading(), trail = specials.trailing();
+        int n = lead + (to - from) + trail;
         int[] outIds = new int[n];
         int[] outTypes = new int[n];
-        outIds[0] = ids[0];
-        outTypes[0] = typeIds[0];
-        System.arraycopy(ids, from, outIds, 1, n - 2);
-        System.arraycopy(typeIds, from, outTypes, 1, n - 2);
-        outIds[n - 1] = ids[ids.length - 1];
-        outTypes[n - 1] = typeIds[typeIds.length - 1];
+        System.arraycopy(ids, 0, outIds, 0, lead);
+        System.arraycopy(typeIds, 0, outTypes, 0, lead);
+        System.arraycopy(ids, from, outIds, lead, to - from);
+        System.arraycopy(typeIds, from, outTypes, lead, to - from);
+        System.arraycopy(ids, ids.length - trail, outIds, n - trail, trail);
+        System.arraycopy(typeIds, typeIds.length - trail, outTypes, n - trail, trail);
         return new Encoding(outIds, outTypes);
     }
 

@@ -41,15 +41,20 @@ public final class HfTokenizer implements TextTokenizer {
     private final int padId;
     private final int vocabSize;
     private final int modelMaxLength;
+    private final SpecialTokens specialTokens;
+    private final boolean tokenTypes;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, String source, int padId, int vocabSize, int modelMaxLength) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, String source, TokenizerJsonFacts facts, int modelMaxLength,
+                        boolean tokenTypes) {
         this.tokenizer = tokenizer;
         this.source = source;
-        this.padId = padId;
-        this.vocabSize = vocabSize;
+        this.padId = facts.padId();
+        this.vocabSize = facts.vocabSize();
+        this.specialTokens = facts.specialTokens();
         this.modelMaxLength = modelMaxLength;
+        this.tokenTypes = tokenTypes;
     }
 
     /**
@@ -58,11 +63,14 @@ public final class HfTokenizer implements TextTokenizer {
      * @param source names the file in error messages
      */
     public static HfTokenizer fromJson(byte[] json, String source) {
-        return fromJson(json, source, 0);
+        return fromJson(json, source, TokenizerConfig.NONE);
     }
 
-    /** As {@link #fromJson(byte[], String)}, for a model whose tokenizer_config.json gives {@code model_max_length} (0: none). */
-    static HfTokenizer fromJson(byte[] json, String source, int modelMaxLength) {
+    /**
+     * As {@link #fromJson(byte[], String)}, with what the model's tokenizer_config.json says: {@code model_max_length}
+     * and whether token type ids reach the model (without them every encoding's type ids are 0).
+     */
+    static HfTokenizer fromJson(byte[] json, String source, TokenizerConfig config) {
         var facts = TokenizerJsonFacts.read(json, source);
         HuggingFaceTokenizer tokenizer;
         try {
@@ -71,7 +79,7 @@ public final class HfTokenizer implements TextTokenizer {
             throw new HeadwiseException("The tokenizer file " + source + " cannot be loaded by the HF tokenizers library: "
                     + e.getMessage() + ".", e);
         }
-        return new HfTokenizer(tokenizer, source, facts.padId(), facts.vocabSize(), modelMaxLength);
+        return new HfTokenizer(tokenizer, source, facts, config.modelMaxLength(), config.tokenTypes());
     }
 
     @Override
@@ -98,6 +106,11 @@ public final class HfTokenizer implements TextTokenizer {
     @Override
     public int padId() {
         return padId;
+    }
+
+    @Override
+    public SpecialTokens specialTokens() {
+        return specialTokens;
     }
 
     @Override
@@ -146,15 +159,15 @@ public final class HfTokenizer implements TextTokenizer {
         }
     }
 
-    private static Encoding truncate(ai.djl.huggingface.tokenizers.Encoding e, Truncation truncation) {
+    private Encoding truncate(ai.djl.huggingface.tokenizers.Encoding e, Truncation truncation) {
         long[] ids = e.getIds();
         long[] types = e.getTypeIds();
         int[] outIds = new int[ids.length];
         int[] outTypes = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             outIds[i] = Math.toIntExact(ids[i]);
-            outTypes[i] = Math.toIntExact(types[i]);
+            outTypes[i] = tokenTypes ? Math.toIntExact(types[i]) : 0;
         }
-        return truncation.apply(new Encoding(outIds, outTypes));
+        return truncation.apply(new Encoding(outIds, outTypes), specialTokens);
     }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 public interface TextTokenizer extends AutoCloseable {
 
     /**
-     * Encodes one text with the model's special tokens ({@code [CLS] ... [SEP]} for BERT), cut as
-     * {@code truncation} says when longer.
+     * Encodes one text with the model's special tokens ({@code [CLS] ... [SEP]} for BERT, {@code ... <sep> <cls>}
+     * for XLNet), cut as {@code truncation} says when longer.
      */
     Encoding encode(String text, Truncation truncation);
 
@@ -21,7 +21,12 @@ public interface TextTokenizer extends AutoCloseable {
 
     /** The windows of {@code maxLength} tokens that cover {@code text} (its first {@link Windows#maxWindows()}). */
     default List<Encoding> encodeWindows(String text, int maxLength, Windows windows) {
-        return windows.split(encode(text, Truncation.head(Integer.MAX_VALUE)), maxLength);
+        return windows.split(encode(text, Truncation.head(Integer.MAX_VALUE)), maxLength, specialTokens());
+    }
+
+    /** The special tokens {@link #encode} puts around a text: BERT's one on each side unless overridden. */
+    default SpecialTokens specialTokens() {
+        return SpecialTokens.BERT;
     }
 
     /** {@link #encode} for each text, in order; may be faster than one call per text. */

@@ -18,17 +18,22 @@ import java.util.regex.Pattern;
  * @param json           the file's content (empty when there is none); never mutated
  * @param normalization  the BERT normalizer it asks for, or null when it names no BERT tokenizer class
  * @param modelMaxLength {@code model_max_length}, or 0 when absent or HF's "no limit" placeholder
+ * @param tokenTypes     whether the tokenizer hands the model token type ids: as HF decides, when
+ *                       {@code model_input_names} lists {@code token_type_ids}, or without that field for
+ *                       {@code BertTokenizer}, the one tokenizer class of these models whose default lists them
+ *                       (RoBERTa's, XLNet's and DistilBERT's do not, so HF runs XLNet without segment ids)
  */
-record TokenizerConfig(ObjectNode json, BertNormalization normalization, int modelMaxLength) {
+record TokenizerConfig(ObjectNode json, BertNormalization normalization, int modelMaxLength, boolean tokenTypes) {
     static final String FILE = "tokenizer_config.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BERT_CLASS = Pattern.compile("(Distil)?BertTokenizer(Fast)?");
+    private static final Pattern TYPED_CLASS = Pattern.compile("BertTokenizer(Fast)?");
     /** HF writes 1e30 for "no limit"; no encoder has positions for more than this. */
     private static final long NO_LIMIT = 1L << 31;
     private static final long MAX_BYTES = 1 << 20;
 
     /** A directory without tokenizer_config.json. */
-    static final TokenizerConfig NONE = new TokenizerConfig(JSON.createObjectNode(), null, 0);
+    static final TokenizerConfig NONE = new TokenizerConfig(JSON.createObjectNode(), null, 0, false);
 
     TokenizerConfig {
         json = json.deepCopy();
@@ -67,7 +72,15 @@ record TokenizerConfig(ObjectNode json, BertNormalization normalization, int mod
             }
             maxLength = max.doubleValue() >= NO_LIMIT ? 0 : max.intValue();
         }
-        return new TokenizerConfig(o, n, maxLength);
+        JsonNode inputs = o.get("model_input_names");
+        boolean types;
+        if (inputs != null && !inputs.isNull()) {
+            if (!inputs.isArray()) throw new HeadwiseException(source + ": 'model_input_names' must be a list, got " + inputs + ".");
+            types = inputs.valueStream().anyMatch(v -> "token_type_ids".equals(v.asText()));
+        } else {
+            types = cls != null && cls.isTextual() && TYPED_CLASS.matcher(cls.textValue()).matches();
+        }
+        return new TokenizerConfig(o, n, maxLength, types);
     }
 
     /** The normalizer for a bare {@code vocab.txt}: this file's, else {@code BertTokenizer}'s defaults. */

@@ -70,12 +70,17 @@ public final class TokenizerFiles {
 
     /** The tokenizer these files describe. */
     public TextTokenizer load() {
-        return HfTokenizer.fromJson(json, source, config.modelMaxLength());
+        return HfTokenizer.fromJson(json, source, config);
     }
 
     /** Writes the files of {@link #toSave(int)} into {@code dir}. */
     public void writeTo(Path dir, int maxLength) {
         toSave(maxLength).writeTo(dir);
+    }
+
+    /** Writes the files of {@link #toSave(int, Padding.Side)} into {@code dir}. */
+    public void writeTo(Path dir, int maxLength, Padding.Side side) {
+        toSave(maxLength, side).writeTo(dir);
     }
 
     /** The two files a model directory gets, ready to be written into as many directories as needed. */
@@ -104,10 +109,19 @@ public final class TokenizerFiles {
      * special tokens and the tokenizer class, keeping the source config's other fields.
      */
     public Saved toSave(int maxLength) {
+        return toSave(maxLength, Padding.Side.RIGHT);
+    }
+
+    /**
+     * As {@link #toSave(int)}, for a model padded on {@code side}: a model padded on the left (XLNet) gets
+     * {@code padding_side: "left"}, so HF pads its batches as headwise does.
+     */
+    public Saved toSave(int maxLength, Padding.Side side) {
         BertNormalization n = normalizerOf(json, source);
         byte[] clean = rewrite(json, source, n, true);
         ObjectNode c = config.json();
         c.put("model_max_length", maxLength);
+        if (side == Padding.Side.LEFT) c.put("padding_side", "left");
         if (n != null) {
             if (config.normalization() == null) c.put("tokenizer_class", "BertTokenizer");
             c.put("do_lower_case", n.lowercase());

@@ -8,12 +8,12 @@ import dev.headwise.HeadwiseException;
  * How a text longer than the model's input is cut: it keeps its first tokens and, with {@code tailTokens > 0},
  * also its last ones ("head+tail", which Sun et al., <i>How to Fine-Tune BERT for Text Classification?</i>,
  * 2019, found best for long documents: the end of an email, for one, holds its signature, mailing-list
- * footer or unsubscribe line). The closing special token ({@code [SEP]}) is always kept, as HF's
- * truncation does.
+ * footer or unsubscribe line). The special tokens around the text ({@code [CLS]} and {@code [SEP]}, or XLNet's
+ * closing {@code <sep> <cls>}) are always kept, as HF's truncation does.
  *
  * @param maxLength  tokens in all, special tokens included; at least 2
  * @param tailTokens how many of them come from the end of the text (not counting the closing special
- *                   token); 0 keeps only the beginning, HF's default
+ *                   tokens); 0 keeps only the beginning, HF's default
  */
 public record Truncation(int maxLength, int tailTokens) {
     /** The keys under which a trained model records its truncation, in config.json's headwise block. */
@@ -51,10 +51,11 @@ public record Truncation(int maxLength, int tailTokens) {
         return new Truncation(maxLength, tailTokens);
     }
 
-    /** {@code full} cut to at most {@link #maxLength()} tokens. */
-    public Encoding apply(Encoding full) {
+    /** {@code full}, a text's encoding with {@code specials} around it, cut to at most {@link #maxLength()} tokens. */
+    public Encoding apply(Encoding full, SpecialTokens specials) {
         if (full.length() <= maxLength) return full;
-        // The head includes the opening special token, the tail the closing one.
-        return full.keep(maxLength - tailTokens - 1, tailTokens + 1);
+        // The head includes the opening special tokens, the tail the closing ones.
+        int tail = Math.min(tailTokens + specials.trailing(), maxLength);
+        return full.keep(maxLength - tail, tail);
     }
 }

@@ -71,17 +71,22 @@ public record Windows(int overlap, Pooling pooling, int maxWindows) {
     }
 
     /**
-     * The windows of {@code full}, a whole text's encoding whose first and last tokens are special: the text
-     * itself when it fits in {@code maxLength} tokens.
+     * The windows of {@code full}, a whole text's encoding with {@code specials} around it, each window with
+     * them around its part: the text itself when it fits in {@code maxLength} tokens.
      */
-    public List<Encoding> split(Encoding full, int maxLength) {
+    public List<Encoding> split(Encoding full, int maxLength, SpecialTokens specials) {
         check(maxLength);
         if (full.length() <= maxLength) return List.of(full);
-        int text = full.length() - 2, room = maxLength - 2, step = room - overlap;
+        int text = full.length() - specials.count(), room = maxLength - specials.count(), step = room - overlap;
+        if (step <= 0) {
+            throw new HeadwiseException("windows of " + maxLength + " tokens, " + specials.count() + " of them special, "
+                    + "leave no room past an overlap of " + overlap + " tokens.");
+        }
         var out = new ArrayList<Encoding>();
+        int lead = specials.leading();
         for (int start = 0; out.size() < maxWindows; start += step) {
             int end = Math.min(start + room, text);
-            out.add(full.window(1 + start, 1 + end));
+            out.add(full.window(lead + start, lead + end, specials));
             if (end == text) break;
         }
         return out;

@@ -85,7 +85,7 @@ public final class Evaluator {
         int[] rows = part.rows();
         Heads heads = model.config().heads();
         Task task = heads.task();
-        var collator = new BatchCollator(corpus, data);
+        var collator = new BatchCollator(corpus, data, model.padding(corpus.padId()));
         int[] examples = part.examples();
         BatchPlan plan = BatchPlan.sequential(examples, options.batchSize());
         int width = heads.numLogits();

@@ -137,7 +137,7 @@ public final class Trainer {
         long warmup = options.warmupSteps() > 0 ? options.warmupSteps() : (long) Math.ceil(options.warmupRatio() * total);
         var schedule = new LrSchedule(options.schedule(), options.lr(), Math.min(warmup, total), total);
         var sampler = new BatchSampler(globalBatchSize(), options.seed(), options.grouping());
-        var collator = new BatchCollator(train.corpus(), train.dataset());
+        var collator = new BatchCollator(train.corpus(), train.dataset(), model.padding(train.corpus().padId()));
         String metric = options.metric() != null ? options.metric()
                 : Evaluator.defaultMetric(model.config().heads().task());
         boolean distributed = group.size() > 1;

@@ -20,7 +20,9 @@ import dev.headwise.model.ModelFiles;
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.testing.HfPython;
 import dev.headwise.tokenize.Encoding;
+import dev.headwise.tokenize.Padding;
 import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.tokenize.Truncation;
 import dev.headwise.tokenize.Windows;
@@ -40,7 +42,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,7 +66,6 @@ class HfInteropTest {
 
     @TempDir
     static Path tmp;
-    static String python;
     static Path hfModels;
 
     /** Why the tests cannot run here, or null. */
@@ -73,14 +73,7 @@ class HfInteropTest {
 
     @BeforeAll
     static void hfPython() throws Exception {
-        python = System.getenv("HEADWISE_HF_PYTHON");
-        if (python == null || python.isBlank()) {
-            skipped = "HF interop tests skipped: HEADWISE_HF_PYTHON does not name a Python with transformers";
-        } else {
-            Process p = new ProcessBuilder(python, "-c", "import transformers, torch").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            if (p.waitFor() != 0) skipped = "HF interop tests skipped: " + python + " cannot import transformers: " + out;
-        }
+        skipped = HfPython.skipReason();
         if (skipped != null) {
             System.out.println(skipped);
             return;
@@ -296,7 +289,7 @@ class HfInteropTest {
             JsonNode labels = JSON.valueToTree(c.labels());
             var ours = new ArrayList<Double>();
             try (var scope = new PointerScope()) {
-                ModelInput x = Inputs.pad(encodings, 0, CPU);
+                ModelInput x = Inputs.pad(encodings, Padding.right(0), CPU);
                 var batch = new ModelInput(x.ids(), x.mask(), null, targets(c.task(), labels));
                 var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                         new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
@@ -388,7 +381,7 @@ class HfInteropTest {
     /** headwise's raw logits for {@link #TEXTS}, cut as {@code truncation} says. */
     private static float[][] logits(Path dir, Truncation truncation) {
         try (LoadedModel m = LoadedModel.classifier(dir, CPU); var scope = new PointerScope(); var noGrad = new NoGradGuard()) {
-            ModelInput in = Inputs.pad(m.tokenizer().encodeBatch(TEXTS, truncation), m.tokenizer().padId(), CPU);
+            ModelInput in = Inputs.pad(m.tokenizer().encodeBatch(TEXTS, truncation), m.padding(), CPU);
             float[] flat = Tensors.toFloats(m.model().logits(in.ids(), in.mask(), in.typeIds(), false));
             int width = flat.length / TEXTS.size();
             float[][] out = new float[TEXTS.size()][];
@@ -479,13 +472,7 @@ class HfInteropTest {
     }
 
     private static void run(String... args) throws Exception {
-        var cmd = new ArrayList<>(List.of(python, SCRIPT.toString()));
-        cmd.addAll(List.of(args));
-        Path log = Files.createTempFile(tmp, "python", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean done = p.waitFor(10, TimeUnit.MINUTES);
-        if (!done) p.destroyForcibly();
-        assertTrue(done && p.exitValue() == 0, "hf_interop.py " + args[0] + " failed:\n" + Files.readString(log));
+        HfPython.run("hf_interop.py", tmp, args);
     }
 
     private static Path csv(String name, List<String> labels) throws IOException {

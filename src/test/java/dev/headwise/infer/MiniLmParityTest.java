@@ -98,7 +98,7 @@ class MiniLmParityTest {
         long[] ids;
         long[] mask;
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
-            ModelInput in = Inputs.pad(enc, model.tokenizer().padId(), model.model().device());
+            ModelInput in = Inputs.pad(enc, model.padding(), model.model().device());
             ids = toLongs(in.ids());
             mask = toLongs(in.mask());
             ours = Tensors.toFloats(model.model().hidden(in.ids(), in.mask(), in.typeIds(), false));

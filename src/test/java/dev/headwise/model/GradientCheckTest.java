@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GradientCheckTest {
 
     static Stream<Arguments> cases() {
-        return Stream.of(Task.values()).flatMap(t -> Stream.of(
-                Arguments.of(t, TinyModels.distilbert()), Arguments.of(t, TinyModels.bert())));
+        return Stream.of(Task.values()).flatMap(t -> Stream.of(Architecture.values())
+                .map(a -> Arguments.of(t, TinyModels.of(a))));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -23,6 +23,28 @@ public final class TinyModels {
                 Activation.GELU, 1e-12, 0.02, 0, false);
     }
 
+    /** RoBERTa of the same size: one token type, positions counted from the pad id 1 (so 22 tokens at most). */
+    public static ModelConfig roberta() {
+        return new ModelConfig(Architecture.ROBERTA, 50, 16, 2, 4, 32, 24, 1, 0.1, 0.1, 0.1,
+                Activation.GELU, 1e-5, 0.02, 1, false);
+    }
+
+    /** XLNet of the same size, with pad id 0 as the tiny batches use, and relative distances clamped at 6. */
+    public static ModelConfig xlnet() {
+        return new ModelConfig(Architecture.XLNET, 50, 16, 2, 4, 32, Integer.MAX_VALUE, 0, 0.1, 0.1, 0.1,
+                Activation.GELU, 1e-12, 0.02, 0, false, 6, 0.1);
+    }
+
+    /** The tiny config of each architecture. */
+    public static ModelConfig of(Architecture a) {
+        return switch (a) {
+            case DISTILBERT -> distilbert();
+            case BERT -> bert();
+            case ROBERTA -> roberta();
+            case XLNET -> xlnet();
+        };
+    }
+
     public static Heads heads(Task task) {
         return switch (task) {
             case MULTICLASS -> Heads.single(task, List.of("a", "b", "c"));

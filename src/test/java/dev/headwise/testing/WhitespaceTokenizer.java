@@ -1,6 +1,7 @@
 package dev.headwise.testing;
 
 import dev.headwise.tokenize.Encoding;
+import dev.headwise.tokenize.SpecialTokens;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Truncation;
 import java.util.Arrays;
@@ -31,7 +32,7 @@ public record WhitespaceTokenizer(int vocabSize, boolean pairs) implements TextT
         }
         ids[ids.length - 1] = 2;
         types[ids.length - 1] = type;
-        return truncation.apply(new Encoding(ids, types));
+        return truncation.apply(new Encoding(ids, types), SpecialTokens.BERT);
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +29,9 @@ class TokenizerJsonFactsTest {
         try (InputStream in = BundledModels.ALL_MINILM_L6_V2.openTokenizer()) {
             byte[] bytes = in.readAllBytes();
             var facts = TokenizerJsonFacts.read(bytes, "bundled");
-            assertEquals(reference(JSON.readTree(bytes)), facts);
-            assertEquals(new TokenizerJsonFacts(0, 30522), facts);
+            var tree = reference(JSON.readTree(bytes));
+            assertEquals(List.of(tree.padId(), tree.vocabSize()), List.of(facts.padId(), facts.vocabSize()));
+            assertEquals(new TokenizerJsonFacts(0, 30522, SpecialTokens.BERT), facts);
         }
     }
 
@@ -59,7 +61,23 @@ class TokenizerJsonFactsTest {
         assertTrue(e.getMessage().contains("has no \"model\" object"), e.getMessage());
     }
 
-    /** The facts read from the whole tree, as headwise did before streaming. */
+    /**
+     * Post-processors as HF writes them, and the special tokens each puts before and after a text: BERT's, RoBERTa's,
+     * XLNet's template (whose {@code <cls>} stands for two ids here), byte-level offsets only, and a sequence of two.
+     */
+    private static final Map<String, SpecialTokens> PROCESSORS = Map.of(
+            "{\"type\":\"BertProcessing\",\"sep\":[\"[SEP]\",102],\"cls\":[\"[CLS]\",101]}", SpecialTokens.BERT,
+            "{\"type\":\"RobertaProcessing\",\"sep\":[\"</s>\",2],\"cls\":[\"<s>\",0],\"trim_offsets\":true}", SpecialTokens.BERT,
+            "{\"type\":\"TemplateProcessing\",\"single\":[{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},"
+                    + "{\"SpecialToken\":{\"id\":\"<sep>\",\"type_id\":0}},{\"SpecialToken\":{\"id\":\"<cls>\",\"type_id\":2}}],"
+                    + "\"special_tokens\":{\"<sep>\":{\"id\":\"<sep>\",\"ids\":[4],\"tokens\":[\"<sep>\"]},"
+                    + "\"<cls>\":{\"id\":\"<cls>\",\"ids\":[3,9],\"tokens\":[\"<cls>\",\"x\"]}}}", new SpecialTokens(0, 3),
+            "{\"type\":\"ByteLevel\",\"trim_offsets\":true}", new SpecialTokens(0, 0),
+            "{\"type\":\"Sequence\",\"processors\":[{\"type\":\"ByteLevel\"},{\"type\":\"TemplateProcessing\","
+                    + "\"single\":[{\"SpecialToken\":{\"id\":\"<s>\",\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}]}]}",
+            new SpecialTokens(1, 0));
+
+    /** The facts read from the whole tree, as headwise did before streaming (and the post-processor's from the table). */
     private static TokenizerJsonFacts reference(JsonNode root) {
         JsonNode padding = root.path("padding");
         int size = 0;
@@ -67,16 +85,23 @@ class TokenizerJsonFactsTest {
         if (vocab.isArray()) size = vocab.size();
         if (vocab.isObject()) for (JsonNode id : vocab) size = Math.max(size, id.asInt() + 1);
         for (JsonNode added : root.path("added_tokens")) size = Math.max(size, added.path("id").asInt() + 1);
-        if (padding.path("pad_id").isInt()) return new TokenizerJsonFacts(padding.path("pad_id").intValue(), size);
+        SpecialTokens specials = root.path("post_processor").isObject()
+                ? PROCESSORS.get(root.get("post_processor").toString()) : new SpecialTokens(0, 0);
+        if (padding.path("pad_id").isInt()) return new TokenizerJsonFacts(padding.path("pad_id").intValue(), size, specials);
         for (String token : List.of("[PAD]", "<pad>")) {
-            if (vocab.path(token).isInt()) return new TokenizerJsonFacts(vocab.path(token).intValue(), size);
+            if (vocab.path(token).isInt()) return new TokenizerJsonFacts(vocab.path(token).intValue(), size, specials);
+            if (vocab.isArray()) {  // Unigram: the id is the position; a repeated token's last one counts, as in a map
+                int id = -1;
+                for (int i = 0; i < vocab.size(); i++) if (token.equals(vocab.get(i).path(0).asText())) id = i;
+                if (id >= 0) return new TokenizerJsonFacts(id, size, specials);
+            }
             for (JsonNode added : root.path("added_tokens")) {
                 if (token.equals(added.path("content").asText()) && added.path("id").isInt()) {
-                    return new TokenizerJsonFacts(added.path("id").intValue(), size);
+                    return new TokenizerJsonFacts(added.path("id").intValue(), size, specials);
                 }
             }
         }
-        return new TokenizerJsonFacts(0, size);
+        return new TokenizerJsonFacts(0, size, specials);
     }
 
     /** Integer ids only: the tree reading would count other values as 0, the stream skips them. */
@@ -106,6 +131,16 @@ class TokenizerJsonFactsTest {
             for (String token : tokens) if (r.nextBoolean()) vocab.put(token, r.nextInt(60));
         }
         model.putObject("continuing").put("vocab", 999); // a nested "vocab" the reader must not take
+        int processor = r.nextInt(PROCESSORS.size() + 2);
+        if (processor < PROCESSORS.size()) {
+            try {
+                root.set("post_processor", JSON.readTree(PROCESSORS.keySet().stream().sorted().toList().get(processor)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        } else if (processor == PROCESSORS.size()) {
+            root.putNull("post_processor");
+        }
         return root;
     }
 }

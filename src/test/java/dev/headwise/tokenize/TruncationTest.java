@@ -22,28 +22,28 @@ class TruncationTest {
 
     @Test
     void headKeepsTheBeginningAndTheClosingToken() {
-        Encoding cut = Truncation.head(5).apply(text(10));
+        Encoding cut = Truncation.head(5).apply(text(10), SpecialTokens.BERT);
         assertArrayEquals(new int[]{100, 1, 2, 3, 200}, cut.ids());
         assertArrayEquals(new int[]{0, 1, 2, 3, 11}, cut.typeIds());
     }
 
     @Test
     void headAndTailKeepBothEnds() {
-        Encoding cut = new Truncation(8, 3).apply(text(20));
+        Encoding cut = new Truncation(8, 3).apply(text(20), SpecialTokens.BERT);
         assertArrayEquals(new int[]{100, 1, 2, 3, 18, 19, 20, 200}, cut.ids());
         assertArrayEquals(new int[]{0, 1, 2, 3, 18, 19, 20, 21}, cut.typeIds());
     }
 
     @Test
     void allTailKeepsOnlyTheOpeningTokenOfTheHead() {
-        assertArrayEquals(new int[]{100, 8, 9, 10, 200}, new Truncation(5, 3).apply(text(10)).ids());
+        assertArrayEquals(new int[]{100, 8, 9, 10, 200}, new Truncation(5, 3).apply(text(10), SpecialTokens.BERT).ids());
     }
 
     @Test
     void textsThatFitAreLeftAlone() {
         Encoding fits = text(6);
-        assertSame(fits, new Truncation(8, 3).apply(fits));
-        assertSame(fits, Truncation.head(8).apply(fits));
+        assertSame(fits, new Truncation(8, 3).apply(fits, SpecialTokens.BERT));
+        assertSame(fits, Truncation.head(8).apply(fits, SpecialTokens.BERT));
     }
 
     @Test
@@ -52,7 +52,7 @@ class TruncationTest {
         for (int tail = 0; tail <= 6; tail++) {
             var t = new Truncation(8, tail);
             for (int n = 0; n < 20; n++) {
-                assertEquals(t.apply(text(n)), t.apply(t.withMaxLength(9).apply(text(n))), "tail " + tail + ", n " + n);
+                assertEquals(t.apply(text(n), SpecialTokens.BERT), t.apply(t.withMaxLength(9).apply(text(n), SpecialTokens.BERT), SpecialTokens.BERT), "tail " + tail + ", n " + n);
             }
         }
     }
