@@ -22,7 +22,7 @@ import java.util.NoSuchElementException;
  * stays bounded however large the partition.
  */
 final class PartitionPredictor implements MapPartitionsFunction<Row, Row> {
-    private final String model; // a local path, or the name of a directory shipped with SparkContext.addFile
+    private final String model; // a local path, or the name of the model's archive shipped in spark.archives
     private final boolean shipped;
     private final Task task;
     private final int[] textFields;

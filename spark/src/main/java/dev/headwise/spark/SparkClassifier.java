@@ -18,8 +18,8 @@ import java.util.List;
 /**
  * A headwise classifier over Spark DataFrames: {@link #transform} appends to each row the labels the model
  * decides for its text and their probabilities, keeping every input column. Each executor JVM loads the
- * model once and predicts its partitions' rows in batches; with a cluster master the model directory is
- * shipped to the executors with {@code SparkContext.addFile}.
+ * model once and predicts its partitions' rows in batches. On a cluster the model directory's files go to
+ * the executors as the archive {@link #archive()}, which the session starts with ({@code spark.archives}).
  *
  * <pre>{@code
  * var classifier = SparkClassifier.load(new SparkClassifier.Options(Path.of("runs/news")));
@@ -55,6 +55,7 @@ public final class SparkClassifier {
 
     private final Options options;
     private final List<String> textColumns;
+    private Path archive; // the model as shipped to a cluster, once
 
     private SparkClassifier(Options options, List<String> textColumns) {
         this.options = options;
@@ -99,14 +100,28 @@ public final class SparkClassifier {
                 .add(PREDICTION, DataTypes.createArrayType(DataTypes.StringType, false), false)
                 .add(PROBABILITY, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
         SparkContext sc = input.sparkSession().sparkContext();
-        // Local tasks run in this JVM and read the directory itself; a cluster's get their own copy.
+        // Local tasks run in this JVM and read the directory itself; a cluster's executors unpack their own copy.
         boolean shipped = !sc.isLocal();
         String model = options.model().toString();
         if (shipped) {
-            sc.addFile(model, true);
-            model = options.model().getFileName().toString();
+            // Spark 4 sends executors only the archives its context started with (spark.archives).
+            String zip = archive().getFileName().toString();
+            if (!sc.getConf().get("spark.archives", "").contains(zip)) {
+                throw new HeadwiseException("on a cluster, start the session with spark.archives=" + archive()
+                        + " (SparkClassifier.archive()), which ships the model to the executors.");
+            }
+            model = zip;
         }
         var predictor = new PartitionPredictor(model, shipped, options.task(), textFields, options.batchSize(), truncated);
         return input.mapPartitions(predictor, Encoders.row(outSchema));
+    }
+
+    /**
+     * The model directory's files as one zip (written once, to a temporary file), for a cluster session's
+     * {@code spark.archives}: executors unpack it and load the model from there.
+     */
+    public synchronized Path archive() {
+        if (archive == null) archive = ModelArchive.of(options.model());
+        return archive;
     }
 }

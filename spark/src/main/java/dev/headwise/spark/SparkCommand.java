@@ -112,11 +112,12 @@ public final class SparkCommand implements Callable<Integer> {
             var builder = org.apache.spark.sql.SparkSession.builder().master(master).appName("headwise spark predict")
                     .config("spark.ui.enabled", false);
             String jars = System.getProperty("headwise.spark.jars");
-            if (master.startsWith("local")) {
+            if (master.equals("local") || master.startsWith("local[")) {
                 // Embedded Spark serves its own tasks only: on the loopback address, without a look-up of this host's name.
                 builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "localhost");
-            } else if (jars != null) {
-                builder.config("spark.jars", jars);
+            } else {
+                if (jars != null) builder.config("spark.jars", jars);
+                builder.config("spark.archives", classifier.archive().toString());
             }
             conf.forEach(builder::config);
             var spark = builder.getOrCreate();
