@@ -29,7 +29,6 @@ import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,45 +58,36 @@ class HfEncodersTest {
     private static final List<String> HF_CLASSIFIERS = List.of("distilroberta-multiclass", "roberta-multilabel",
             "roberta-one-logit", "roberta-level-names", "xlnet-multiclass", "xlnet-multilabel-typed", "xlnet-one-logit",
             "xlnet-level-names-typed");
-    private static final int MAX_LENGTH = 32;
-    private static final double TOLERANCE = 1e-4;
 
     @TempDir
     static Path tmp;
+    /** hf_encoders.py's models and tokenizers. */
     static Path root;
+    /** Why the tests cannot run here, or null. */
     static String skipped;
 
     @BeforeAll
-    static void hfModels() throws Exception {
-        skipped = HfPython.skipReason();
-        if (skipped != null) {
-            System.out.println(skipped);
-            return;
-        }
+    static void makeHfModels() throws Exception {
         root = tmp.resolve("hf");
-        HfPython.run("hf_encoders.py", tmp, "make", root.toString());
-    }
-
-    private static void requireHf() {
-        Assumptions.assumeTrue(skipped == null, skipped);
+        skipped = HfPython.setUp("hf_encoders.py", tmp, "make", root.toString());
     }
 
     /** HF's classifiers of every task in headwise: the same token ids and types, and logits alone and in a padded batch. */
     @Test
     void hfClassifiersGiveHfsLogitsAloneAndInPaddedBatches() throws Exception {
-        requireHf();
+        HfPython.assume(skipped);
         double maxDiff = 0;
         for (String name : HF_CLASSIFIERS) {
             Path dir = root.resolve(name);
             JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
             try (LoadedModel m = LoadedModel.classifier(dir, CPU)) {
-                assertEquals(MAX_LENGTH, m.maxLength(), name + ": model_max_length");
+                assertEquals(HfChecks.MAX_LENGTH, m.maxLength(), name + ": model_max_length");
                 assertEquals(expected.get("padding_side").asText().toUpperCase(Locale.ROOT), m.padding().side().name(), name);
                 List<Encoding> encodings = m.tokenizer().encodeBatch(TEXTS, Truncation.head(m.maxLength()));
                 for (int i = 0; i < TEXTS.size(); i++) {
-                    assertArrayEquals(ints(expected.get("ids").get(i)), encodings.get(i).ids(), name + " ids of text " + i);
+                    assertArrayEquals(HfChecks.ints(expected.get("ids").get(i)), encodings.get(i).ids(), name + " ids of text " + i);
                     JsonNode types = expected.get("types").get(i);
-                    int[] want = types.isNull() ? new int[encodings.get(i).length()] : ints(types);
+                    int[] want = types.isNull() ? new int[encodings.get(i).length()] : HfChecks.ints(types);
                     assertArrayEquals(want, encodings.get(i).typeIds(), name + " token types of text " + i);
                 }
                 for (int i = 0; i < TEXTS.size(); i++) {
@@ -118,7 +108,7 @@ class HfEncodersTest {
     /** HF's bare RobertaModel and XLNetModel: the same CLS (XLNet: last-token) and mean sentence vectors. */
     @Test
     void hfEncodersGiveTheSameSentenceVectors() throws Exception {
-        requireHf();
+        HfPython.assume(skipped);
         for (String name : List.of("roberta-encoder", "xlnet-encoder")) {
             Path dir = root.resolve(name);
             JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
@@ -139,7 +129,7 @@ class HfEncodersTest {
     /** headwise's RoBERTa and XLNet models of every task, saved, read by HF's Auto classes: the same logits. */
     @Test
     void headwiseModelsReadTheSameInHf() throws Exception {
-        requireHf();
+        HfPython.assume(skipped);
         var dirs = new ArrayList<Path>();
         for (Architecture a : List.of(Architecture.ROBERTA, Architecture.XLNET)) {
             for (Task task : Task.values()) dirs.add(save(a, task));
@@ -161,7 +151,7 @@ class HfEncodersTest {
                 List<Encoding> encodings = m.tokenizer().encodeBatch(TEXTS, Truncation.head(m.maxLength()));
                 float[][] batch = logits(m, encodings);
                 for (int i = 0; i < TEXTS.size(); i++) {
-                    assertArrayEquals(ints(h.get("ids").get(i)), encodings.get(i).ids(), dir + " ids of text " + i);
+                    assertArrayEquals(HfChecks.ints(h.get("ids").get(i)), encodings.get(i).ids(), dir + " ids of text " + i);
                     float[] alone = logits(m, List.of(encodings.get(i)))[0];
                     // HF sees a binary model's one logit z as the pair [0, z].
                     maxDiff = Math.max(maxDiff, assertClose(h.get("logits_alone").get(i), binary ? new float[]{0, alone[0]} : alone,
@@ -184,7 +174,7 @@ class HfEncodersTest {
      */
     @Test
     void fiveTrainingStepsEqualHfsLoop() throws Exception {
-        requireHf();
+        HfPython.assume(skipped);
         double[] lrs = {1e-2, 8e-3, 6e-3, 4e-3, 2e-3};
         List<Object> fourLabels = List.of(0, 1, 2, 0, 1, 2, 0);
         var cases = List.of(
@@ -207,7 +197,7 @@ class HfEncodersTest {
                 b.set("ids", JSON.valueToTree(rows(x.ids())));
                 b.set("mask", JSON.valueToTree(rows(x.mask())));
                 if (x.typeIds() != null) b.set("types", JSON.valueToTree(rows(x.typeIds())));
-                var batch = new ModelInput(x.ids(), x.mask(), x.typeIds(), targets(c.task(), labels));
+                var batch = new ModelInput(x.ids(), x.mask(), x.typeIds(), HfChecks.targets(c.task(), labels));
                 var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                         new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
                 for (double lr : lrs) {
@@ -229,32 +219,17 @@ class HfEncodersTest {
             for (int s = 0; s < lrs.length; s++) {
                 assertEquals(hf.get("losses").get(s).asDouble(), ours.get(s), 1e-5, c.dir() + " loss of step " + (s + 1));
             }
-            double maxDiff = 0;
-            String worst = null;
-            for (var e : model.parameters().named().entrySet()) {
-                JsonNode theirs = hf.get("weights").get(e.getKey());
-                assertTrue(theirs != null, c.dir() + ": HF has no parameter " + e.getKey());
-                float[] mine = Tensors.toFloats(e.getValue());
-                assertEquals(theirs.size(), mine.length, e.getKey());
-                for (int k = 0; k < mine.length; k++) {
-                    double d = Math.abs(mine[k] - theirs.get(k).asDouble());
-                    if (d > maxDiff) {
-                        maxDiff = d;
-                        worst = e.getKey() + "[" + k + "]";
-                    }
-                }
-            }
-            assertEquals(hf.get("weights").size(), model.parameters().named().size(), c.dir() + ": the same parameters");
+            var diff = HfChecks.weightDiff(model, hf.get("weights"), c.dir());
             System.out.printf("HF encoders: %s as %s, 5 AdamW steps, max |weight diff| %.2e, losses %s%n", c.dir(),
-                    c.task().id(), maxDiff, ours);
-            assertTrue(maxDiff < TOLERANCE, c.dir() + ": weights differ from HF's by " + maxDiff + " at " + worst);
+                    c.task().id(), diff.max(), ours);
+            assertTrue(diff.max() < HfChecks.TOLERANCE, c.dir() + ": weights differ from HF's by " + diff.max() + " at " + diff.at());
         }
     }
 
     /** `headwise train --model` from a bare HF RobertaModel or XLNetModel, then predict with the run. */
     @Test
     void theCliFineTunesHfEncoders() throws Exception {
-        requireHf();
+        HfPython.assume(skipped);
         var csv = new StringBuilder("text,label\n");
         for (int i = 0; i < TEXTS.size(); i++) csv.append(JSON.writeValueAsString(TEXTS.get(i))).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
         Path data = Files.writeString(tmp.resolve("ab.csv"), csv);
@@ -282,7 +257,7 @@ class HfEncodersTest {
             vocab = t.vocabSize();
         }
         ModelConfig shape = a == Architecture.ROBERTA
-                ? new ModelConfig(a, vocab, 16, 2, 4, 32, MAX_LENGTH + 2, 1, 0.1, 0.1, 0.1, Activation.GELU, 1e-5, 0.3, 1, false)
+                ? new ModelConfig(a, vocab, 16, 2, 4, 32, HfChecks.MAX_LENGTH + 2, 1, 0.1, 0.1, 0.1, Activation.GELU, 1e-5, 0.3, 1, false)
                 : new ModelConfig(a, vocab, 16, 2, 4, 32, Integer.MAX_VALUE, 0, 0.1, 0.1, 0.1, Activation.GELU, 1e-12, 0.3,
                 5, false, -1, 0);
         Heads heads = switch (task) {
@@ -296,7 +271,7 @@ class HfEncodersTest {
         var model = TextClassifier.create(new ClassifierConfig(shape, heads), CPU);
         Path dir = tmp.resolve("headwise-" + a.modelType + "-" + task.id());
         ModelFiles.save(model, dir);
-        TokenizerFiles.read(tokenizer).writeTo(dir, MAX_LENGTH, model.padding(0).side());
+        TokenizerFiles.read(tokenizer).writeTo(dir, HfChecks.MAX_LENGTH, model.padding(0).side());
         return dir;
     }
 
@@ -312,33 +287,15 @@ class HfEncodersTest {
         }
     }
 
-    /** Asserts each value within {@link #TOLERANCE}; returns the largest difference. */
+    /** Asserts each value within {@link HfChecks#TOLERANCE}; returns the largest difference. */
     private static double assertClose(JsonNode expected, float[] actual, String what) {
         assertEquals(expected.size(), actual.length, what);
         double max = 0;
         for (int c = 0; c < actual.length; c++) {
             max = Math.max(max, Math.abs(actual[c] - expected.get(c).asDouble()));
-            assertEquals(expected.get(c).asDouble(), actual[c], TOLERANCE, what + " [" + c + "]");
+            assertEquals(expected.get(c).asDouble(), actual[c], HfChecks.TOLERANCE, what + " [" + c + "]");
         }
         return max;
-    }
-
-    private static Tensor targets(Task task, JsonNode labels) {
-        int b = labels.size();
-        var values = new ArrayList<Long>();
-        labels.forEach(l -> {
-            if (l.isArray()) l.forEach(v -> values.add(v.asLong()));
-            else values.add(l.asLong());
-        });
-        long[] longs = values.stream().mapToLong(Long::longValue).toArray();
-        float[] floats = new float[longs.length];
-        for (int i = 0; i < longs.length; i++) floats[i] = longs[i];
-        return switch (task) {
-            case MULTICLASS -> Tensors.longs(longs, b);
-            case BINARY -> Tensors.floats(floats, b);
-            case MULTILABEL -> Tensors.floats(floats, b, longs.length / b);
-            case HIERARCHICAL -> Tensors.longs(longs, b, longs.length / b);
-        };
     }
 
     /** A (B, T) int64 tensor as rows. */
@@ -351,9 +308,4 @@ class HfEncodersTest {
         return out;
     }
 
-    private static int[] ints(JsonNode array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
-        return out;
-    }
 }

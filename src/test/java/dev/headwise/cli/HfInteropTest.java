@@ -32,7 +32,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,8 +60,6 @@ class HfInteropTest {
             "world", "World", "##s", ",", "!", "cafe", "Café", "owners", "say", "the", "end", ".");
     private static final List<String> TEXTS = List.of("Hello world, hello!", "hello hellos World", "Café owners say hello",
             "world ".repeat(80) + "the end");
-    private static final int MAX_LENGTH = 32;
-    private static final double TOLERANCE = 1e-4;
 
     @TempDir
     static Path tmp;
@@ -72,18 +69,13 @@ class HfInteropTest {
     static String skipped;
 
     @BeforeAll
-    static void hfPython() throws Exception {
-        skipped = HfPython.skipReason();
-        if (skipped != null) {
-            System.out.println(skipped);
-            return;
-        }
+    static void hfModels() throws Exception {
         hfModels = tmp.resolve("hf");
-        run("make", hfModels.toString());
+        skipped = HfPython.setUp("hf_interop.py", tmp, "make", hfModels.toString());
     }
 
     private static void requireHf() {
-        Assumptions.assumeTrue(skipped == null, skipped);
+        HfPython.assume(skipped);
     }
 
     /** docs/hf-interop.md shows the very function these tests run to reproduce headwise's decisions in Python. */
@@ -116,21 +108,21 @@ class HfInteropTest {
         double maxDiff = 0;
         for (Path dir : dirs) {
             JsonNode h = hf.get(dir.toString());
-            float[][] ours = logits(dir, Truncation.head(MAX_LENGTH));
+            float[][] ours = logits(dir, Truncation.head(HfChecks.MAX_LENGTH));
             Heads heads = ModelFiles.load(dir, CPU).config().heads();
-            assertEquals(MAX_LENGTH, h.get("model_max_length").asInt(), dir.toString());
+            assertEquals(HfChecks.MAX_LENGTH, h.get("model_max_length").asInt(), dir.toString());
             assertNotEquals("regression", h.get("fine_tune_problem_type").asText(), dir + " fine-tunes as regression in HF");
             for (int i = 0; i < TEXTS.size(); i++) {
                 JsonNode row = h.get("logits").get(i);
                 float[] expected = ours[i];
                 if (heads.task() == Task.BINARY) {  // HF sees the two-logit pair [0, z]
-                    assertEquals(0, row.get(0).asDouble(), TOLERANCE);
+                    assertEquals(0, row.get(0).asDouble(), HfChecks.TOLERANCE);
                     expected = new float[]{0, ours[i][0]};
                 }
                 assertEquals(expected.length, row.size());
                 for (int c = 0; c < expected.length; c++) {
                     maxDiff = Math.max(maxDiff, Math.abs(expected[c] - row.get(c).asDouble()));
-                    assertEquals(expected[c], row.get(c).asDouble(), TOLERANCE, dir + " text " + i + " logit " + c);
+                    assertEquals(expected[c], row.get(c).asDouble(), HfChecks.TOLERANCE, dir + " text " + i + " logit " + c);
                 }
             }
             try (var classifier = Classifier.load(dir)) {
@@ -147,7 +139,7 @@ class HfInteropTest {
                         JsonNode answer = h.get("pipeline").get(i);
                         Prediction.Label top = p.levels().getFirst().ranked().getFirst();
                         assertEquals(top.name(), answer.get("label").asText(), dir + " pipeline label, text " + i);
-                        assertEquals(top.probability(), answer.get("score").asDouble(), TOLERANCE, dir + " pipeline score");
+                        assertEquals(top.probability(), answer.get("score").asDouble(), HfChecks.TOLERANCE, dir + " pipeline score");
                     }
                 }
             }
@@ -166,18 +158,18 @@ class HfInteropTest {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
                 JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
                 try (LoadedModel m = LoadedModel.classifier(dir, CPU)) {
-                    assertEquals(MAX_LENGTH, m.maxLength(), dir + ": model_max_length from tokenizer_config.json");
+                    assertEquals(HfChecks.MAX_LENGTH, m.maxLength(), dir + ": model_max_length from tokenizer_config.json");
                     var encodings = m.tokenizer().encodeBatch(TEXTS, Truncation.head(m.maxLength()));
                     for (int i = 0; i < TEXTS.size(); i++) {
-                        assertArrayEquals(ints(expected.get("ids").get(i)), encodings.get(i).ids(), dir + " ids of text " + i);
+                        assertArrayEquals(HfChecks.ints(expected.get("ids").get(i)), encodings.get(i).ids(), dir + " ids of text " + i);
                     }
                 }
-                float[][] ours = logits(dir, Truncation.head(MAX_LENGTH));
+                float[][] ours = logits(dir, Truncation.head(HfChecks.MAX_LENGTH));
                 for (int i = 0; i < TEXTS.size(); i++) {
                     JsonNode row = expected.get("logits").get(i);
                     for (int c = 0; c < row.size(); c++) {
                         maxDiff = Math.max(maxDiff, Math.abs(ours[i][c] - row.get(c).asDouble()));
-                        assertEquals(row.get(c).asDouble(), ours[i][c], TOLERANCE, dir + " text " + i + " logit " + c);
+                        assertEquals(row.get(c).asDouble(), ours[i][c], HfChecks.TOLERANCE, dir + " text " + i + " logit " + c);
                     }
                 }
                 models++;
@@ -201,7 +193,7 @@ class HfInteropTest {
                     JsonNode row = expected.get(pooling.name().toLowerCase(java.util.Locale.ROOT)).get(i);
                     for (int k = 0; k < row.size(); k++) {
                         maxDiff = Math.max(maxDiff, Math.abs(ours.get(i)[k] - row.get(k).asDouble()));
-                        assertEquals(row.get(k).asDouble(), ours.get(i)[k], TOLERANCE, pooling + " text " + i);
+                        assertEquals(row.get(k).asDouble(), ours.get(i)[k], HfChecks.TOLERANCE, pooling + " text " + i);
                     }
                 }
             }
@@ -256,7 +248,7 @@ class HfInteropTest {
                 "both labels' rows come from the checkpoint: " + log.out());
         JsonNode tokenizerConfig = JSON.readTree(run.resolve("tokenizer_config.json").toFile());
         assertTrue(!tokenizerConfig.get("do_lower_case").asBoolean(), "the cased vocabulary stays cased");
-        assertEquals(MAX_LENGTH, tokenizerConfig.get("model_max_length").asInt(), "the source's model_max_length bounds training");
+        assertEquals(HfChecks.MAX_LENGTH, tokenizerConfig.get("model_max_length").asInt(), "the source's model_max_length bounds training");
         assertTrue(JSON.readTree(run.resolve("tokenizer.json").toFile()).get("padding").isNull());
     }
 
@@ -283,14 +275,14 @@ class HfInteropTest {
             Path dir = hfModels.resolve(c.dir());
             JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
             var encodings = new ArrayList<Encoding>();
-            expected.get("ids").forEach(ids -> encodings.add(new Encoding(ints(ids), new int[ids.size()])));
+            expected.get("ids").forEach(ids -> encodings.add(new Encoding(HfChecks.ints(ids), new int[ids.size()])));
             TextClassifier model = ModelFiles.load(dir, CPU, c.task());
             Heads heads = model.config().heads();
             JsonNode labels = JSON.valueToTree(c.labels());
             var ours = new ArrayList<Double>();
             try (var scope = new PointerScope()) {
                 ModelInput x = Inputs.pad(encodings, Padding.right(0), CPU);
-                var batch = new ModelInput(x.ids(), x.mask(), null, targets(c.task(), labels));
+                var batch = new ModelInput(x.ids(), x.mask(), null, HfChecks.targets(c.task(), labels));
                 var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                         new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
                 for (double lr : lrs) {
@@ -314,41 +306,11 @@ class HfInteropTest {
             for (int s = 0; s < lrs.length; s++) {
                 assertEquals(hf.get("losses").get(s).asDouble(), ours.get(s), 1e-5, c.dir() + " loss of step " + (s + 1));
             }
-            double maxDiff = 0;
-            for (var e : model.parameters().named().entrySet()) {
-                JsonNode theirs = hf.get("weights").get(e.getKey());
-                float[] mine = Tensors.toFloats(e.getValue());
-                assertEquals(theirs.size(), mine.length, e.getKey());
-                for (int k = 0; k < mine.length; k++) maxDiff = Math.max(maxDiff, Math.abs(mine[k] - theirs.get(k).asDouble()));
-            }
+            var diff = HfChecks.weightDiff(model, hf.get("weights"), c.dir());
             System.out.printf("HF interop: %s as %s, 5 AdamW steps, max |weight diff| %.2e, losses %s%n", c.dir(),
-                    c.task().id(), maxDiff, ours);
-            assertTrue(maxDiff < TOLERANCE, c.dir() + ": weights differ from HF's by " + maxDiff);
+                    c.task().id(), diff.max(), ours);
+            assertTrue(diff.max() < HfChecks.TOLERANCE, c.dir() + ": weights differ from HF's by " + diff.max() + " at " + diff.at());
         }
-    }
-
-    private static org.bytedeco.pytorch.Tensor targets(Task task, JsonNode labels) {
-        int b = labels.size();
-        return switch (task) {
-            case MULTICLASS -> Tensors.longs(longs(labels), b);
-            case BINARY -> Tensors.floats(floats(labels), b);
-            case MULTILABEL -> Tensors.floats(floats(labels), b, labels.get(0).size());
-            case HIERARCHICAL -> Tensors.longs(longs(labels), b, labels.get(0).size());
-        };
-    }
-
-    private static long[] longs(JsonNode nested) {
-        var out = new ArrayList<Long>();
-        (nested.get(0).isArray() ? nested.valueStream().flatMap(JsonNode::valueStream) : nested.valueStream())
-                .forEach(n -> out.add(n.asLong()));
-        return out.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static float[] floats(JsonNode nested) {
-        long[] l = longs(nested);
-        float[] out = new float[l.length];
-        for (int i = 0; i < l.length; i++) out[i] = l[i];
-        return out;
     }
 
     /** A tiny model of {@code task} with large enough weights for distinct answers, saved with the vocabulary's tokenizer. */
@@ -366,7 +328,7 @@ class HfInteropTest {
                     .map(l -> new Heads.Level(l.name(), l.labels())).toList());
         };
         ObjectNode extras = JSON.createObjectNode();
-        new Truncation(MAX_LENGTH, task == Task.MULTILABEL || task == Task.HIERARCHICAL ? 8 : 0).writeTo(extras);
+        new Truncation(HfChecks.MAX_LENGTH, task == Task.MULTILABEL || task == Task.HIERARCHICAL ? 8 : 0).writeTo(extras);
         if (task == Task.MULTILABEL) extras.set("thresholds", JSON.createObjectNode().put("global", 0.5)
                 .set("per_label", JSON.valueToTree(new double[]{0.3, 0.5, 0.7})));
         if (task == Task.HIERARCHICAL) extras.set("label_space", JSON.valueToTree(hierarchy.toConfig()));
@@ -374,7 +336,7 @@ class HfInteropTest {
         var model = TextClassifier.create(new ClassifierConfig(shape, heads, null, extras), CPU);
         Path dir = tmp.resolve("headwise-" + task.id());
         ModelFiles.save(model, dir);
-        TokenizerFiles.read(vocab).writeTo(dir, MAX_LENGTH);
+        TokenizerFiles.read(vocab).writeTo(dir, HfChecks.MAX_LENGTH);
         return dir;
     }
 
@@ -412,7 +374,7 @@ class HfInteropTest {
         Path dir = hfModels.resolve("distilbert-multiclass");
         var words = List.of("hello", "world", "the", "end", "owners", "say", "cafe", "!", ",");
         var texts = new ArrayList<String>();
-        int room = MAX_LENGTH - 2, step = room - 16;
+        int room = HfChecks.MAX_LENGTH - 2, step = room - 16;
         for (int n = 1; n <= 20; n++) {
             int count = n == 1 ? room - 3 : room + step * (n - 1) - n % 3; // n windows, the last one more or less full
             var sb = new StringBuilder();
@@ -428,17 +390,17 @@ class HfInteropTest {
         var mean = new Windows(16, Windows.Pooling.MEAN, Integer.MAX_VALUE);
         try (var m = LoadedModel.classifier(dir, CPU)) {
             for (int i = 0; i < texts.size(); i++) {
-                List<Encoding> mine = m.tokenizer().encodeWindows(texts.get(i), MAX_LENGTH, mean);
+                List<Encoding> mine = m.tokenizer().encodeWindows(texts.get(i), HfChecks.MAX_LENGTH, mean);
                 JsonNode theirs = hf.get("windows").get(i);
                 assertEquals(theirs.size(), mine.size(), "windows of text " + i);
-                for (int w = 0; w < mine.size(); w++) assertArrayEquals(ints(theirs.get(w)), mine.get(w).ids(), "text " + i + " window " + w);
+                for (int w = 0; w < mine.size(); w++) assertArrayEquals(HfChecks.ints(theirs.get(w)), mine.get(w).ids(), "text " + i + " window " + w);
             }
             assertEquals(20, hf.get("windows").get(19).size(), "the longest text spans 20 windows");
             // What encode(return_overflowing_tokens=True) returns agrees as far as it goes: the first window always,
             // and the whole text when it fits one (tokenizers 0.23 cuts the overflow from the first max_length tokens only).
             for (int i = 0; i < texts.size(); i++) {
                 JsonNode overflowing = hf.get("overflowing").get(i);
-                assertArrayEquals(ints(overflowing.get(0)), ints(hf.get("windows").get(i).get(0)), "first window of text " + i);
+                assertArrayEquals(HfChecks.ints(overflowing.get(0)), HfChecks.ints(hf.get("windows").get(i).get(0)), "first window of text " + i);
                 if (hf.get("windows").get(i).size() == 1) assertEquals(1, overflowing.size(), "text " + i + " fits one window");
             }
         }
@@ -454,7 +416,7 @@ class HfInteropTest {
         for (int i = 0; i < texts.size(); i++) {
             JsonNode probs = JSON.readTree(lines.get(i)).get("probabilities");
             for (int c = 0; c < labels.size(); c++) {
-                assertEquals(hf.get("mean").get(i).get(c).asDouble(), probs.get(labels.get(c)).asDouble(), TOLERANCE,
+                assertEquals(hf.get("mean").get(i).get(c).asDouble(), probs.get(labels.get(c)).asDouble(), HfChecks.TOLERANCE,
                         "mean-pooled " + labels.get(c) + " of text " + i);
             }
         }
@@ -464,7 +426,7 @@ class HfInteropTest {
             for (int i = 0; i < texts.size(); i++) {
                 assertEquals(hf.get("windows").get(i).size(), ps.get(i).windows());
                 for (Prediction.Label l : ps.get(i).levels().getFirst().ranked()) {
-                    assertEquals(hf.get("max").get(i).get(labels.indexOf(l.name())).asDouble(), l.probability(), TOLERANCE,
+                    assertEquals(hf.get("max").get(i).get(labels.indexOf(l.name())).asDouble(), l.probability(), HfChecks.TOLERANCE,
                             "max-pooled " + l.name() + " of text " + i);
                 }
             }
@@ -481,11 +443,6 @@ class HfInteropTest {
         return Files.writeString(tmp.resolve(name), sb);
     }
 
-    private static int[] ints(JsonNode array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
-        return out;
-    }
 
     /** The ids padded with 0 as {@link Inputs#pad} pads them, or their attention mask. */
     private static int[][] padded(List<Encoding> encodings, boolean mask) {

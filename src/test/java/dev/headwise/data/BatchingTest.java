@@ -1,6 +1,7 @@
 package dev.headwise.data;
 
 import dev.headwise.testing.WhitespaceTokenizer;
+import dev.headwise.tokenize.Padding;
 import dev.headwise.tokenize.Truncation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +63,20 @@ class BatchingTest {
         assertArrayEquals(new long[] {0, 0, 0, 0, 0, 0, 0, 1, 1, 1}, batch.tokenTypeIds());
         assertArrayEquals(new float[] {0, 0, 0, 1, 0, 1}, batch.multiHot());
         assertNull(batch.classIds());
+    }
+
+    /** XLNet's padding: on the left, with its own token type where the texts have types, and none where they have not. */
+    @Test
+    void collatorPadsOnTheLeftWithThePaddingTokenType() {
+        List<String> texts = List.of("q || a", "x");
+        var left = new Padding(7, 3, Padding.Side.LEFT);
+        TokenizedCorpus typed = TokenizedCorpus.build(texts, new WhitespaceTokenizer(100, true), Truncation.head(16));
+        Batch batch = new BatchCollator(typed, dataset(texts), left).collate(new int[] {1, 0});
+        assertArrayEquals(new long[] {7, 7, 1, 4, 2, 1, 4, 5, 4, 2}, batch.inputIds());
+        assertArrayEquals(new long[] {0, 0, 1, 1, 1, 1, 1, 1, 1, 1}, batch.attentionMask());
+        assertArrayEquals(new long[] {3, 3, 0, 0, 0, 0, 0, 1, 1, 1}, batch.tokenTypeIds());
+        TokenizedCorpus untyped = TokenizedCorpus.build(texts, new WhitespaceTokenizer(), Truncation.head(16));
+        assertNull(new BatchCollator(untyped, dataset(texts), left).collate(new int[] {1, 0}).tokenTypeIds());
     }
 
     @Test

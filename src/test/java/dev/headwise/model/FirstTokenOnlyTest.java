@@ -14,14 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code logits} computes only the first token's row in the last block. It must give the logits and the
- * gradients of the plain path: the HF head applied to the full last hidden state from {@code hidden}.
+ * {@code logits} computes only the summary token's row in the last block (the first; XLNet's last). It must give
+ * the logits and the gradients of the plain path: the HF head applied to the full last hidden state from
+ * {@code hidden}.
  */
 class FirstTokenOnlyTest {
     @ParameterizedTest
     @EnumSource(Architecture.class)
     void logitsAndGradientsMatchTheFullHiddenState(Architecture architecture) {
-        ModelConfig c = architecture == Architecture.BERT ? TinyModels.bert() : TinyModels.distilbert();
+        ModelConfig c = TinyModels.of(architecture);
         Heads heads = TinyModels.heads(Task.HIERARCHICAL);
         torch.manual_seed(11);
         TextClassifier model = TextClassifier.create(new ClassifierConfig(c, heads), TinyModels.CPU, torch.ScalarType.Double);
@@ -29,12 +30,14 @@ class FirstTokenOnlyTest {
             Tensor[] batch = TinyModels.batch(5, 4, 9, c.vocabSize());
             Tensor weights = torch.randn(4, heads.numLogits()).to(torch.ScalarType.Double);
 
-            Tensor fast = model.logits(batch[0], batch[1], null, false);
+            // Token types 0 and 1 exercise XLNet's segment term; the BERT family reads them as token types.
+            Tensor types = architecture == Architecture.XLNET ? torch.randint(2, new long[]{4, 9}, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long)) : null;
+            Tensor fast = model.logits(batch[0], batch[1], types, false);
             fast.mul(weights).sum().backward();
             double[] fastGrad = toDoubles(model.parameters().flatGrad());
             model.parameters().zeroGrad();
 
-            Tensor plain = referenceHead(model, model.hidden(batch[0], batch[1], null, false));
+            Tensor plain = referenceHead(model, model.hidden(batch[0], batch[1], types, false));
             plain.mul(weights).sum().backward();
             double[] plainGrad = toDoubles(model.parameters().flatGrad());
 
@@ -44,14 +47,24 @@ class FirstTokenOnlyTest {
         }
     }
 
-    /** HF's head on hidden[:, 0]: pre_classifier + ReLU (DistilBERT) or pooler + tanh (BERT), then classifier. */
+    /**
+     * HF's heads: pre_classifier + ReLU (DistilBERT) or pooler + tanh (BERT) then classifier on hidden[:, 0];
+     * RobertaClassificationHead's dense + tanh + out_proj on hidden[:, 0]; XLNet's summary + tanh + logits_proj
+     * on hidden[:, -1].
+     */
     private static Tensor referenceHead(TextClassifier model, Tensor hidden) {
         Map<String, Tensor> p = model.parameters().named();
-        boolean bert = model.config().model().architecture() == Architecture.BERT;
-        String pool = bert ? "bert.pooler.dense" : "pre_classifier";
-        Tensor pooled = torch.linear(hidden.select(1, 0), p.get(pool + ".weight"), new TensorOptional(p.get(pool + ".bias")));
-        pooled = bert ? torch.tanh(pooled) : torch.relu(pooled);
-        return torch.linear(pooled, p.get("classifier.weight"), new TensorOptional(p.get("classifier.bias")));
+        Architecture a = model.config().model().architecture();
+        String[] layers = switch (a) {
+            case DISTILBERT -> new String[]{"pre_classifier", "classifier"};
+            case BERT -> new String[]{"bert.pooler.dense", "classifier"};
+            case ROBERTA -> new String[]{"classifier.dense", "classifier.out_proj"};
+            case XLNET -> new String[]{"sequence_summary.summary", "logits_proj"};
+        };
+        Tensor token = hidden.select(1, a == Architecture.XLNET ? hidden.size(1) - 1 : 0);
+        Tensor pooled = torch.linear(token, p.get(layers[0] + ".weight"), new TensorOptional(p.get(layers[0] + ".bias")));
+        pooled = a == Architecture.DISTILBERT ? torch.relu(pooled) : torch.tanh(pooled);
+        return torch.linear(pooled, p.get(layers[1] + ".weight"), new TensorOptional(p.get(layers[1] + ".bias")));
     }
 
     private static double[] toDoubles(Tensor t) {

@@ -68,6 +68,27 @@ class ModelFilesTest {
         assertEquals(hier.model(), back.model());
     }
 
+    /** XLNet settings only pretraining or generation uses are refused with the field named; HF's defaults apply. */
+    @Test
+    void xlnetConfigsReadAsXlnetConfigDoes() throws Exception {
+        var plain = ConfigJson.parse((ObjectNode) ConfigJson.MAPPER.readTree("""
+                {"model_type":"xlnet","d_model":16,"n_layer":2,"n_head":4,"d_inner":32,"vocab_size":60,"mem_len":null}"""), "x");
+        ModelConfig m = plain.model();
+        assertEquals(List.of(Architecture.XLNET, 5, 0.1, 0.1, -1, Integer.MAX_VALUE),
+                List.of(m.architecture(), m.padTokenId(), m.hiddenDropout(), m.classifierDropout(), m.clampLength(), m.maxLength()));
+        for (String bad : List.of("\"attn_type\":\"uni\"", "\"bi_data\":true", "\"summary_type\":\"first\"",
+                "\"summary_proj_to_labels\":true", "\"d_head\":3", "\"summary_activation\":\"relu\"")) {
+            var json = (ObjectNode) ConfigJson.MAPPER.readTree("{\"model_type\":\"xlnet\",\"d_model\":16,\"n_head\":4," + bad + "}");
+            String field = bad.substring(1, bad.indexOf('"', 1));
+            var e = assertThrows(HeadwiseException.class, () -> ConfigJson.parse(json, "x.json"));
+            assertTrue(e.getMessage().startsWith("x.json: ") && e.getMessage().contains(field), e.getMessage());
+        }
+        var roberta = ConfigJson.parse((ObjectNode) ConfigJson.MAPPER.readTree("""
+                {"model_type":"roberta","hidden_size":16,"num_attention_heads":4,"max_position_embeddings":514,
+                 "type_vocab_size":1}"""), "r").model();
+        assertEquals(List.of(1, 512, 50265), List.of(roberta.padTokenId(), roberta.maxLength(), roberta.vocabSize()));
+    }
+
     @Test
     void badConfigValuesFailWithTheFieldName() throws Exception {
         var json = (ObjectNode) ConfigJson.MAPPER.readTree("""

@@ -1,5 +1,7 @@
 package dev.headwise.testing;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +30,22 @@ public final class HfPython {
         Process p = new ProcessBuilder(python, "-c", "import transformers, torch").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         return p.waitFor() == 0 ? null : "HF interop tests skipped: " + python + " cannot import transformers: " + out;
+    }
+
+    /**
+     * Runs a script's set-up ({@code make ...}) when HF is here. Returns why the HF tests cannot run, printed
+     * for the test log, or null when they can.
+     */
+    public static String setUp(String script, Path logs, String... args) throws Exception {
+        String skipped = skipReason();
+        if (skipped != null) System.out.println(skipped);
+        else run(script, logs, args);
+        return skipped;
+    }
+
+    /** Skips the calling test, with the reason, unless HF is here. */
+    public static void assume(String skipped) {
+        Assumptions.assumeTrue(skipped == null, skipped);
     }
 
     /** Runs {@code src/test/python/SCRIPT args...}, its output logged under {@code logs}; fails the test if it fails. */

@@ -75,6 +75,19 @@ class TruncationTest {
         assertEquals(Truncation.head(64), Truncation.of(extras, 512));
     }
 
+    /** XLNet's text ends in {@code <sep> <cls>}: cutting keeps both, with the head and the tail before them. */
+    @Test
+    void twoClosingSpecialTokensAreBothKept() {
+        var xlnet = new SpecialTokens(0, 2);
+        int[] ids = IntStream.rangeClosed(1, 12).toArray();
+        ids[10] = 400; // <sep>
+        ids[11] = 300; // <cls>
+        Encoding full = new Encoding(ids, new int[12]);
+        assertArrayEquals(new int[]{1, 2, 3, 400, 300}, Truncation.head(5).apply(full, xlnet).ids());
+        assertArrayEquals(new int[]{1, 2, 9, 10, 400, 300}, new Truncation(6, 2).apply(full, xlnet).ids());
+        assertArrayEquals(new int[]{7, 8, 9, 10, 400, 300}, new Truncation(6, 4).apply(full, xlnet).ids());
+    }
+
     @Test
     void rejectsImpossibleSettings() {
         assertTrue(assertThrows(HeadwiseException.class, () -> Truncation.head(1)).getMessage().contains("at least 2"));

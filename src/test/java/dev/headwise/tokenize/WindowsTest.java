@@ -24,6 +24,18 @@ class WindowsTest {
         return IntStream.range(0, words).mapToObj(i -> "x".repeat(i + 1)).collect(Collectors.joining(" "));
     }
 
+    /** XLNet's layout, {@code text <sep> <cls>}: every window ends with both, and the texts' windows cover it. */
+    @Test
+    void windowsOfATextWithTwoClosingSpecialTokens() {
+        int[] ids = IntStream.rangeClosed(1, 12).toArray();
+        ids[10] = 400;
+        ids[11] = 300;
+        List<Encoding> ws = new Windows(1, Windows.Pooling.MEAN, Integer.MAX_VALUE)
+                .split(new Encoding(ids, new int[12]), 6, new SpecialTokens(0, 2));
+        assertEquals(List.of("[1, 2, 3, 4, 400, 300]", "[4, 5, 6, 7, 400, 300]", "[7, 8, 9, 10, 400, 300]"),
+                ws.stream().map(w -> Arrays.toString(w.ids())).toList());
+    }
+
     @Test
     void windowsCoverTheTextSharingTheOverlapWithSpecialTokensInEach() {
         for (int words : new int[]{1, 13, 14, 15, 40, 97}) {
