@@ -178,7 +178,7 @@ final class WorkerProcesses {
         int cause = cause(codes, killedByUs);
         if (cause < 0) return 0;
         String message;
-        if (codes[cause] > 128 && !killedByUs[cause] && !reported(cause)) {
+        if (codes[cause] > 128 && codes[cause] != 130 && !killedByUs[cause] && !reported(cause)) {
             // Killed by a signal (SIGKILL, the OOM killer): it could say nothing itself.
             message = "headwise: rank " + workers.get(cause).rank() + " (pid " + processes.get(cause).pid()
                     + ") was killed by signal " + (codes[cause] - 128) + "; the other workers stopped"
