@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * {@code --nproc-per-node N}: the workers of this machine as child JVMs (this JVM's java, flags and class
  * path, each with its share of the cores) and their supervision. Rank 0's output is this command's; the
  * others print nothing but errors. When a worker fails, the others stop by themselves (a collective with a
- * dead peer fails at once) or are killed after a grace period, and one line says which rank failed and
- * which checkpoint is the last good one.
+ * dead peer fails at once) or are killed after a grace period (at once when rank 0 failed: it holds the
+ * rendezvous store), and one line says which rank failed and which checkpoint is the last good one.
  *
  * <p>Ctrl-C reaches the supervisor only (the workers ignore SIGINT): it asks every worker through its
  * standard input to stop after the current step, or, a second time, to quit. A worker whose standard input
@@ -155,7 +155,9 @@ final class WorkerProcesses {
                     failedAt = System.nanoTime();
                 }
             }
-            if (failedAt >= 0 && System.nanoTime() - failedAt > grace.toNanos()) {
+            // Rank 0 holds the rendezvous store and writes the checkpoints: without it the others can only wait.
+            boolean mainGone = !processes.getFirst().isAlive() && processes.getFirst().exitValue() != 0;
+            if (failedAt >= 0 && (mainGone || System.nanoTime() - failedAt > grace.toNanos())) {
                 for (int i = 0; i < n; i++) {
                     if (processes.get(i).isAlive()) {
                         killedByUs[i] = true;
@@ -176,7 +178,7 @@ final class WorkerProcesses {
         int cause = cause(codes, killedByUs);
         if (cause < 0) return 0;
         String message;
-        if (codes[cause] > 128 && !killedByUs[cause] && !reported(cause)) {
+        if (codes[cause] > 128 && codes[cause] != 130 && !killedByUs[cause] && !reported(cause)) {
             // Killed by a signal (SIGKILL, the OOM killer): it could say nothing itself.
             message = "headwise: rank " + workers.get(cause).rank() + " (pid " + processes.get(cause).pid()
                     + ") was killed by signal " + (codes[cause] - 128) + "; the other workers stopped"

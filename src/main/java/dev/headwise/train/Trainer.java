@@ -310,7 +310,7 @@ public final class Trainer {
             Checkpoints.Restored r = checkpoints.restore(resumeFrom, model, optimizer);
             requireSameBatches(resumeFrom, r);
             torch.getDefaultCPUGenerator().set_state(Tensors.bytes(r.rngStates().getFirst()));
-            log.info("resumed from " + resumeFrom + " at step " + r.state().step());
+            log.info(resumed(resumeFrom, r));
             return r.state();
         }
         Start start;
@@ -329,10 +329,7 @@ public final class Trainer {
                 var rng = new java.util.ArrayList<String>();
                 for (byte[] b : r.rngStates()) rng.add(java.util.Base64.getEncoder().encodeToString(b));
                 start = new Start(r.state(), optimizer.stepCount(), rng);
-                log.info("resumed from " + resumeFrom + " at step " + r.state().step() + " on " + group.size()
-                        + " processes" + (r.worldSize() != null && r.worldSize() != group.size() ? " (written by "
-                        + r.worldSize() + "; the same global batch, so the same data order; the dropout noise is"
-                        + " not the uninterrupted run's)" : ""));
+                log.info(resumed(resumeFrom, r));
             }
             group.put("start", Start.write(start));
         } else {
@@ -359,6 +356,13 @@ public final class Trainer {
             torch.manual_seed(options.seed() + group.rank());
         }
         return start.state();
+    }
+
+    private String resumed(Path checkpoint, Checkpoints.Restored r) {
+        int world = r.worldSize() == null ? 1 : r.worldSize();
+        return "resumed from " + checkpoint + " at step " + r.state().step() + (group.size() > 1 ? " on "
+                + group.size() + " processes" : "") + (world != group.size() ? " (written by " + world + "; the same"
+                + " global batch, so the same data order; the dropout noise is not the uninterrupted run's)" : "");
     }
 
     /** What rank 0 tells the others at the start: the state, AdamW's step count and each rank's generator state. */

@@ -170,6 +170,16 @@ class DistributedTrainingTest {
                 ModelFiles.load(c, new Device("cpu"));
             }
         }
+        // Another global batch would give the data position another meaning: refused, the checkpoint untouched.
+        Path refusedLog = tmp.resolve("refused.log");
+        Process refused = ChildJvm.start(refusedLog, "512m", train(out, 4, "--threads", "1", "--resume"));
+        assertTrue(refused.waitFor(RUN_MINUTES, TimeUnit.MINUTES));
+        String refusal = Files.readString(refusedLog);
+        assertEquals(1, refused.exitValue(), refusal);
+        assertTrue(refusal.contains("was written by 2 processes at a global batch of 8 (--batch-size 4); resuming"
+                + " with 1 at --batch-size 4 (global batch 4) would change the data order"), refusal);
+        assertEquals(Optional.of(last), latest(partial));
+
         String resumed = run(out, train(out, 4, "--nproc-per-node", "2", "--resume"));
         assertTrue(resumed.contains("resumed from"), resumed);
         assertArrayEquals(weights(pair), weights(out), "resumed weights equal the uninterrupted run's");
