@@ -89,6 +89,15 @@ class BenchHarnessTest {
         assertEquals(r.get("headwise_p99_ms").asDouble() / r.get("ort_p99_ms").asDouble(), r.get("p99_ratio").asDouble(), 1e-9);
         assertEquals("all-minilm-l6-v2", r.get("settings").get("model").asText());
         assertTrue(r.get("environment").get("onnxruntime").isTextual());
+        assertEquals("FP32", r.get("precision").get("running").asText());
+        assertTrue(r.get("fp32_batch_throughput") == null || r.get("fp32_batch_throughput").isNull(), r::toString);
+    }
+
+    @Test
+    void int8WithoutAPythonToQuantizeOrtsModelIsOneLineError() {
+        String err = failing("bench", "infer", "--precision", "int8", "--iterations", "1");
+        assertTrue(err.startsWith("headwise: bench infer --precision int8 runs ONNX Runtime on the model quantized"), err);
+        assertEquals(1, err.strip().lines().count(), err);
     }
 
     @Test

@@ -5,11 +5,7 @@ import dev.headwise.nativ.kernels.PackedLinearKernel.Activation;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -24,9 +20,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * through FFM on libtorch's OpenMP threads.
  */
 public final class Int8LinearKernel {
-    private static final Map<Variant, Int8LinearKernel> LOADED = load();
-    private static final Optional<Int8LinearKernel> BEST =
-            Arrays.stream(Variant.values()).map(LOADED::get).filter(Objects::nonNull).findFirst();
+    private static final Map<Variant, Int8LinearKernel> LOADED =
+            KernelLibrary.variants(Variant.class, v -> v.symbol("hw_int8_linear_supported"), Int8LinearKernel::new);
+    private static final Optional<Int8LinearKernel> BEST = KernelLibrary.first(Variant.class, LOADED);
 
     /**
      * The kernel's builds, in the order {@link #get()} prefers them. Each packs W its own way (panel width,
@@ -132,15 +128,5 @@ public final class Int8LinearKernel {
             throw KernelLibrary.rethrow(t);
         }
         if (status != 0) throw new OutOfMemoryError("int8 product: no memory for " + m + " x " + k + " quantized inputs");
-    }
-
-    private static Map<Variant, Int8LinearKernel> load() {
-        Map<Variant, Int8LinearKernel> kernels = new EnumMap<>(Variant.class);
-        KernelLibrary.get().ifPresent(lib -> {
-            for (Variant variant : Variant.values()) {
-                if (lib.supported(variant.symbol("hw_int8_linear_supported"))) kernels.put(variant, new Int8LinearKernel(lib, variant));
-            }
-        });
-        return Collections.unmodifiableMap(kernels);
     }
 }

@@ -14,7 +14,14 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -43,12 +50,29 @@ final class KernelLibrary {
         return LOADED;
     }
 
+    /**
+     * The variants of a kernel this CPU runs (those whose {@code supported} function, a
+     * {@code hw_..._supported_...} symbol, answers yes), each bound once; none without the library.
+     */
+    static <V extends Enum<V>, K> Map<V, K> variants(Class<V> type, Function<V, String> supported,
+                                                     BiFunction<KernelLibrary, V, K> bind) {
+        Map<V, K> kernels = new EnumMap<>(type);
+        LOADED.ifPresent(lib -> {
+            for (V v : type.getEnumConstants()) if (lib.supported(supported.apply(v))) kernels.put(v, bind.apply(lib, v));
+        });
+        return Collections.unmodifiableMap(kernels);
+    }
+
+    /** The first of {@code loaded}'s variants in their enum's order (the fastest first). */
+    static <V extends Enum<V>, K> Optional<K> first(Class<V> type, Map<V, K> loaded) {
+        return Arrays.stream(type.getEnumConstants()).map(loaded::get).filter(Objects::nonNull).findFirst();
+    }
+
     MethodHandle handle(String symbol, FunctionDescriptor descriptor) {
         return Linker.nativeLinker().downcallHandle(lib.find(symbol).orElseThrow(), descriptor);
     }
 
-    /** True where the CPU has the instructions behind {@code symbol}, a {@code hw_..._supported_...} function. */
-    boolean supported(String symbol) {
+    private boolean supported(String symbol) {
         try {
             return (int) handle(symbol, FunctionDescriptor.of(JAVA_INT)).invokeExact() != 0;
         } catch (Throwable t) {

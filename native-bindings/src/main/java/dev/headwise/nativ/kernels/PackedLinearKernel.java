@@ -3,12 +3,8 @@ package dev.headwise.nativ.kernels;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -22,9 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * libtorch's own ops share one pool.
  */
 public final class PackedLinearKernel {
-    private static final Map<Variant, PackedLinearKernel> LOADED = load();
-    private static final Optional<PackedLinearKernel> BEST =
-            Arrays.stream(Variant.values()).map(LOADED::get).filter(Objects::nonNull).findFirst();
+    private static final Map<Variant, PackedLinearKernel> LOADED =
+            KernelLibrary.variants(Variant.class, v -> v.symbol("hw_packed_linear_supported"), PackedLinearKernel::new);
+    private static final Optional<PackedLinearKernel> BEST = KernelLibrary.first(Variant.class, LOADED);
 
     /**
      * The kernel's builds, in the order {@link #get()} prefers them (wider registers first). Each packs W its
@@ -143,16 +139,6 @@ public final class PackedLinearKernel {
                     + " floats, packed " + packed.byteSize() + " for " + packedFloats);
         }
         if (packed.address() % 64 != 0) throw new IllegalArgumentException("pack: the packed buffer is not 64-byte aligned");
-    }
-
-    private static Map<Variant, PackedLinearKernel> load() {
-        Map<Variant, PackedLinearKernel> kernels = new EnumMap<>(Variant.class);
-        KernelLibrary.get().ifPresent(lib -> {
-            for (Variant variant : Variant.values()) {
-                if (lib.supported(variant.symbol("hw_packed_linear_supported"))) kernels.put(variant, new PackedLinearKernel(lib, variant));
-            }
-        });
-        return Collections.unmodifiableMap(kernels);
     }
 
     private static RuntimeException rethrow(Throwable t) {
