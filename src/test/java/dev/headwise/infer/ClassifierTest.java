@@ -51,6 +51,37 @@ class ClassifierTest {
         return out;
     }
 
+    /**
+     * Loaded with int8 products, a classifier predicts from many threads as the fp32 one does, its
+     * probabilities within 0.01 (a random tiny model's are near uniform), and says what runs.
+     */
+    @Test
+    void int8ClassifierStaysCloseToFp32AndSaysWhatRuns() throws Exception {
+        List<String> texts = texts(40);
+        var int8Options = InferenceOptions.cpu().withPrecision(dev.headwise.model.InferencePrecision.INT8);
+        try (var fp32 = Classifier.load(dir); var int8 = Classifier.load(dir, int8Options)) {
+            assertEquals(dev.headwise.model.InferencePrecision.FP32, fp32.precision().running());
+            assertEquals(dev.headwise.model.InferencePrecision.INT8.onThisCpu(), int8.precision());
+            var expected = fp32.predict(texts);
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            var futures = new ArrayList<Future<List<Prediction>>>();
+            for (int t = 0; t < 4; t++) futures.add(pool.submit(() -> int8.predict(texts)));
+            for (var f : futures) {
+                var got = f.get();
+                for (int i = 0; i < texts.size(); i++) {
+                    var want = expected.get(i).levels().getFirst().ranked().getFirst();
+                    double p = got.get(i).levels().getFirst().ranked().stream()
+                            .filter(l -> l.name().equals(want.name())).findFirst().orElseThrow().probability();
+                    assertEquals(want.probability(), p, 0.01, texts.get(i));
+                }
+            }
+            pool.shutdown();
+        }
+        var gpu = assertThrows(dev.headwise.HeadwiseException.class,
+                () -> int8Options.withDevice(new org.bytedeco.pytorch.Device("cuda")));
+        assertTrue(gpu.getMessage().contains("int8 is for CPU inference"), gpu.getMessage());
+    }
+
     /** 16 threads sharing one classifier, 10,000 predictions in all: the single-threaded answers, no errors. */
     @Test
     void sixteenThreadsGiveTheSingleThreadedAnswers() throws Exception {
