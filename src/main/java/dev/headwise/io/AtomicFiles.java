@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes that either happen whole or not at all: the bytes go to a temporary file beside the target,
  * are forced to disk, and the file is then moved over the target. A crash or a full disk leaves the old
- * target as it was.
+ * target as it was, and a JVM ended by a signal (SIGTERM, or SIGINT where the command does not handle it)
+ * removes what it was writing on the way out.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -49,6 +52,7 @@ public final class AtomicFiles {
         Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createFile(tmp);
+            Leftovers.track(tmp);
             writer.writeTo(tmp);
             try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -56,6 +60,7 @@ public final class AtomicFiles {
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+            Leftovers.untrack(tmp);
         }
     }
 
@@ -72,11 +77,13 @@ public final class AtomicFiles {
         Files.createDirectories(abs.getParent());
         // Not Files.createTempDirectory: its owner-only permissions would stay on the published directory.
         Path fresh = Files.createDirectory(abs.resolveSibling("." + abs.getFileName() + ".new-" + UUID.randomUUID()));
+        Leftovers.track(fresh);
         try {
             writer.writeTo(fresh);
             publishDirectory(fresh, abs);
         } finally {
             deleteTree(fresh);
+            Leftovers.untrack(fresh);
         }
     }
 
@@ -109,6 +116,36 @@ public final class AtomicFiles {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try (var s = Files.walk(root)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /**
+     * The temporary files and folders being written now. A signal ends the JVM without running {@code finally}
+     * blocks, but it runs shutdown hooks; the hook is registered on first use.
+     */
+    private static final class Leftovers {
+        private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(Leftovers::removeAll, "headwise-leftovers"));
+        }
+
+        static void track(Path p) {
+            WRITING.add(p);
+        }
+
+        static void untrack(Path p) {
+            WRITING.remove(p);
+        }
+
+        private static void removeAll() {
+            for (Path p : WRITING) {
+                try {
+                    deleteTree(p);
+                } catch (IOException | RuntimeException e) {
+                    // The JVM is going; a leftover it cannot remove stays, as it would have without the hook.
+                }
+            }
         }
     }
 
