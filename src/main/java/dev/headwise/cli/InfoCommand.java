@@ -3,9 +3,11 @@ package dev.headwise.cli;
 import dev.headwise.bench.ProductPaths;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;
+import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.ModelConfig;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.nativ.gpu.GpuInfo;
+import dev.headwise.nativ.kernels.Int8LinearKernel;
 import dev.headwise.nativ.kernels.PackedLinearKernel;
 import dev.headwise.nativ.gpu.GpuProbes;
 import org.bytedeco.javacpp.Loader;
@@ -50,6 +52,7 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("kernel          %s%n", PackedLinearKernel.get().map(k -> "packed linear, " + k.describe())
                 .orElse("none for this CPU (no AVX2+FMA): every product on the BLAS"));
         productPaths().forEach(line -> out.printf("products        %s%n", line));
+        out.printf("precision       %s%n", precisions());
         Blas.pinningWarning(System.getenv(), Blas.cpuFlags()).ifPresent(w -> out.printf("warning         %s%n", w));
         out.printf("cuda (libtorch) %s%n", torch.cuda_is_available()
                 ? torch.cuda_device_count() + " device(s)" : "not available");
@@ -63,6 +66,15 @@ final class InfoCommand implements Callable<Integer> {
         if (model != null) summarise(out, model);
         out.flush();
         return 0;
+    }
+
+    /** What {@code --precision int8} and {@code bf16} run on this CPU (docs/quantization.md). */
+    static String precisions() {
+        var int8 = InferencePrecision.INT8.onThisCpu();
+        var bf16 = InferencePrecision.BF16.onThisCpu();
+        return "fp32; int8" + (int8.running() == InferencePrecision.INT8
+                ? " on the int8 kernel, " + Int8LinearKernel.get().orElseThrow().describe() : ": " + int8.note())
+                + "; bf16" + (bf16.running() == InferencePrecision.BF16 ? " through libtorch (oneDNN)" : ": " + bf16.note());
     }
 
     /** What calibration chose for this machine and the figures behind it, or how to get them. */

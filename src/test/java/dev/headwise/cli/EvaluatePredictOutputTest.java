@@ -2,6 +2,8 @@ package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.model.InferencePrecision;
+import dev.headwise.nativ.kernels.Int8LinearKernel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +56,13 @@ class EvaluatePredictOutputTest {
         assertTrue(r.out().contains("task            multiclass from column topic"), r.out());
         assertTrue(r.out().contains("labels          2: food, sea"), r.out());
         assertTrue(r.out().contains("gpu (driver)") && !r.out().contains("probing CUDA failed"), r.out());
+        // The precision line says what --precision int8 and bf16 would run here, as loading would decide it.
+        String int8 = InferencePrecision.INT8.onThisCpu().running() == InferencePrecision.INT8
+                ? "int8 on the int8 kernel, " + Int8LinearKernel.get().orElseThrow().describe() : "int8: this CPU has";
+        String bf16 = InferencePrecision.BF16.onThisCpu().running() == InferencePrecision.BF16
+                ? "bf16 through libtorch" : "bf16: this CPU has no AVX512-BF16";
+        String line = r.out().lines().filter(l -> l.startsWith("precision ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        assertTrue(line.contains("fp32; " + int8) && line.contains(bf16), line);
     }
 
     @Test
