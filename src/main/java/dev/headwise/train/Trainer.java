@@ -1,6 +1,8 @@
 package dev.headwise.train;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.data.Batch;
 import dev.headwise.data.BatchCollator;
 import dev.headwise.data.BatchPlan;
 import dev.headwise.data.BatchSampler;
@@ -8,17 +10,25 @@ import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.distributed.Collectives;
 import dev.headwise.distributed.Shards;
-import dev.headwise.model.Tensors;
 import dev.headwise.model.Loss;
+import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.TokenizerFiles;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * The training loop: seeded per-epoch shuffling, gradient accumulation, warmup and decay, clipping,
@@ -101,12 +111,12 @@ public final class Trainer {
     }
 
     /** The newest checkpoint to resume from, if any. */
-    public java.util.Optional<Path> resumable() {
+    public Optional<Path> resumable() {
         return checkpoints.latest();
     }
 
     /** The newest complete checkpoint under {@code checkpointDir}, the one a resume would start from. */
-    public static java.util.Optional<Path> latestCheckpoint(Path checkpointDir) {
+    public static Optional<Path> latestCheckpoint(Path checkpointDir) {
         return Checkpoints.latest(checkpointDir);
     }
 
@@ -167,15 +177,15 @@ public final class Trainer {
             log.info(String.format(Locale.ROOT, "epoch %d: %d batches, padding efficiency %.3f (real / computed tokens)",
                     epoch, plan.batchCount(), plan.paddingEfficiency(train.corpus()::length)));
             int first = epoch == state.epoch() ? state.batch() : 0;
-            java.util.function.IntFunction<CompletableFuture<dev.headwise.data.Batch>> prefetch = b -> {
+            IntFunction<CompletableFuture<Batch>> prefetch = b -> {
                 int[] mine = Shards.of(plan.batch(b), group.rank(), group.size());
                 return mine.length == 0 ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.supplyAsync(() -> collator.collate(mine), PREFETCH);
             };
             // The next batch's host arrays are collated on another thread while this step computes.
-            CompletableFuture<dev.headwise.data.Batch> next = first < plan.batchCount() ? prefetch.apply(first) : null;
+            CompletableFuture<Batch> next = first < plan.batchCount() ? prefetch.apply(first) : null;
             for (int b = first; b < plan.batchCount(); b++) {
-                dev.headwise.data.Batch host = next.join();
+                Batch host = next.join();
                 int[] global = plan.batch(b);
                 next = b + 1 < plan.batchCount() ? prefetch.apply(b + 1) : null;
                 try (var scope = new PointerScope()) {
@@ -326,8 +336,8 @@ public final class Trainer {
                     group.put("start", "refused");
                     throw e;
                 }
-                var rng = new java.util.ArrayList<String>();
-                for (byte[] b : r.rngStates()) rng.add(java.util.Base64.getEncoder().encodeToString(b));
+                var rng = new ArrayList<String>();
+                for (byte[] b : r.rngStates()) rng.add(Base64.getEncoder().encodeToString(b));
                 start = new Start(r.state(), optimizer.stepCount(), rng);
                 log.info(resumed(resumeFrom, r));
             }
@@ -339,7 +349,7 @@ public final class Trainer {
             }
             start = Start.read(published);
         }
-        try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+        try (var noGrad = new NoGradGuard()) {
             group.broadcast(model.parameters().flat());
             if (start.rngStates() != null) {
                 group.broadcast(optimizer.expAvg());
@@ -350,7 +360,7 @@ public final class Trainer {
             optimizer.restore(optimizer.expAvg(), optimizer.expAvgSq(), start.adamwStep());
         }
         if (start.rngStates() != null && group.rank() < start.rngStates().size()) {
-            byte[] mine = java.util.Base64.getDecoder().decode(start.rngStates().get(group.rank()));
+            byte[] mine = Base64.getDecoder().decode(start.rngStates().get(group.rank()));
             torch.getDefaultCPUGenerator().set_state(Tensors.bytes(mine));
         } else {
             torch.manual_seed(options.seed() + group.rank());
@@ -366,22 +376,22 @@ public final class Trainer {
     }
 
     /** What rank 0 tells the others at the start: the state, AdamW's step count and each rank's generator state. */
-    record Start(TrainerState state, long adamwStep, java.util.List<String> rngStates) {
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    record Start(TrainerState state, long adamwStep, List<String> rngStates) {
+        private static final ObjectMapper JSON = new ObjectMapper();
 
         static String write(Start s) {
             try {
                 return JSON.writeValueAsString(s);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
         static Start read(String json) {
             try {
                 return JSON.readValue(json, Start.class);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }
@@ -406,11 +416,11 @@ public final class Trainer {
         byte[] mine = Tensors.toBytes(torch.getDefaultCPUGenerator().get_state());
         String key = "rng/" + state.step() + "/";
         if (group.rank() > 0) {
-            group.put(key + group.rank(), java.util.Base64.getEncoder().encodeToString(mine));
+            group.put(key + group.rank(), Base64.getEncoder().encodeToString(mine));
             return;
         }
-        var all = new java.util.ArrayList<byte[]>(java.util.List.of(mine));
-        for (int r = 1; r < group.size(); r++) all.add(java.util.Base64.getDecoder().decode(group.take(key + r)));
+        var all = new ArrayList<byte[]>(List.of(mine));
+        for (int r = 1; r < group.size(); r++) all.add(Base64.getDecoder().decode(group.take(key + r)));
         checkpoints.save(model, optimizer, state, all, globalBatchSize());
         checkpoints.rotate(options.keepLast(), state.bestStep());
     }
