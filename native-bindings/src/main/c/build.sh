@@ -8,4 +8,4 @@ src="$(dirname "$0")"
 mkdir -p "$out"
 ${CC:-gcc} -O3 -std=c11 -fPIC -shared -fopenmp -Wall -Wextra -Werror -o "$out/libheadwise_kernels.so" \
     "$src/packed_linear.c" "$src/packed_linear_avx512.c" "$src/packed_linear_avx2.c" \
-    "$src/int8_linear.c" "$src/int8_linear_avx2.c" "$src/int8_linear_avxvnni.c" "$src/int8_linear_avx512vnni.c" -lm
+    "$src/int8_linear.c" "$src/int8_linear_avx2.c" "$src/int8_linear_avxvnni.c" "$src/int8_linear_avx512vnni.c" "$src/int8_linear_amx.c" -lm

@@ -30,6 +30,8 @@ public final class Int8LinearKernel {
      * variant's {@link #linear}. Every variant computes the same integers, so the same outputs.
      */
     public enum Variant {
+        /** AMX-INT8 ({@code tdpbusd} on 16 x 64-byte tiles): 16-column panels, 32 x 32 blocks of y. */
+        AMX("AMX-INT8", "amx", 16),
         /** AVX-512 VNNI ({@code vpdpbusd} on zmm): 48-column panels, rows tiled by 8. */
         AVX512_VNNI("AVX-512 VNNI", "avx512vnni", 48),
         /** AVX-VNNI ({@code vpdpbusd} on ymm): 24-column panels, rows tiled by 4. */

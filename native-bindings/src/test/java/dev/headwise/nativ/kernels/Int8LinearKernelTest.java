@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Each variant of the int8 kernel this CPU runs (the others skipped, saying so) against {@link Int8Reference},
  * bit for bit, over shapes that hit every edge of the tilings (16-, 24- and 48-column panels; 4- and 8-row
- * tiles; k not a multiple of 4, and shorter or longer than one 32- or 64-float quantization block).
+ * tiles; AMX's 32 x 32 blocks; k not a multiple of 4, and shorter or longer than one 32- or 64-float
+ * quantization block).
  */
 class Int8LinearKernelTest {
     private static final float GUARD = -7.25f;
@@ -41,6 +42,7 @@ class Int8LinearKernelTest {
             {5, 17, 33, 1},      // one past each, k past one AVX2 block
             {8, 48, 64, 2},      // exact AVX-512 tile, panel and block
             {9, 49, 70, 2},      // one past each
+            {33, 33, 65, 2},     // one past AMX's 32 x 32 block and its 64-byte depth
             {64, 384, 384, 2},   // MiniLM at batch 1
             {64, 384, 1536, 3},  // the feed-forward's output, more threads than cores
             {13, 2, 384, 4},     // fewer panels than threads (a 2-label head)
