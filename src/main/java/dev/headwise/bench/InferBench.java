@@ -7,6 +7,7 @@ import dev.headwise.Task;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.InferencePrecision;
+import dev.headwise.model.LinearBackend;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.nativ.kernels.Int8LinearKernel;
@@ -91,13 +92,12 @@ public final class InferBench {
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b"));
         TextClassifier model = ModelFiles.fromPretrained(modelDir, heads, new Device("cpu")).model();
         InferencePrecision.Choice precision = s.precision().onThisCpu();
-        model.reducePrecision(precision.running());
-        model.packForInference();
+        model.useLinearBackend(LinearBackend.forInference(precision.running()));
         String int8Kernel = precision.running() == InferencePrecision.INT8
                 ? Int8LinearKernel.get().orElseThrow().describe() : null;
         TextClassifier fp32 = precision.running() == InferencePrecision.FP32 ? null
                 : ModelFiles.fromPretrained(modelDir, heads, new Device("cpu")).model();
-        if (fp32 != null) fp32.packForInference();
+        if (fp32 != null) fp32.useLinearBackend(LinearBackend.forInference(InferencePrecision.FP32));
         if (s.seq() > model.config().model().maxLength()) {
             throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's "
                     + model.config().model().maxLength() + " positions.");

@@ -4,6 +4,8 @@ import dev.headwise.Task;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
+import dev.headwise.model.InferencePrecision;
+import dev.headwise.model.LinearBackend;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.nativ.kernels.PackedLinearKernel;
 import org.bytedeco.javacpp.PointerScope;
@@ -95,6 +97,7 @@ public final class ProductProbe {
         torch.manual_seed(3);
         var config = new ClassifierConfig(ModelShapes.minilm(), Heads.single(Task.MULTICLASS, List.of("a", "b")));
         TextClassifier model = TextClassifier.create(config, Devices.parse("cpu"));
+        model.useLinearBackend(LinearBackend.forInference(InferencePrecision.FP32));  // as Classifier.load does
         int vocab = config.model().vocabSize();
         double batch1;
         double batch32;

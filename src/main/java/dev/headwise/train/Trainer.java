@@ -10,6 +10,8 @@ import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.distributed.Collectives;
 import dev.headwise.distributed.Shards;
+import dev.headwise.model.InferencePrecision;
+import dev.headwise.model.LinearBackend;
 import dev.headwise.model.Loss;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
@@ -128,6 +130,7 @@ public final class Trainer {
     /**
      * Trains from the current weights, or from {@code resumeFrom} (a checkpoint of this run) when not null.
      * Seed libtorch before building the model; this method re-seeds for dropout at the start of a fresh run.
+     * The model's Linear layers are put on {@link LinearBackend#forInference} fp32 products for the evaluations.
      */
     public Outcome train(Part train, Part eval, Path resumeFrom, TrainingLog log) {
         return train(train, eval, resumeFrom, log, step -> false);
@@ -141,6 +144,9 @@ public final class Trainer {
         if (train.rows().length == 0) throw new HeadwiseException("there are no training examples.");
         int[] examples = train.examples();
         var optimizer = new AdamW(model.parameters(), options.adamw(), !options.freezeEncoder());
+        // Evaluations run without autograd, so they take the products a loaded model takes; the training step
+        // tells the model of each update, and the copies are made again at the next evaluation.
+        model.useLinearBackend(LinearBackend.forInference(InferencePrecision.FP32));
         if (options.freezeEncoder()) freezeEncoder();
         var step = new TrainingStep(model, loss, optimizer, options.maxGradNorm(), options.precision(), group);
         long total = totalSteps(examples.length);
@@ -356,6 +362,7 @@ public final class Trainer {
                 group.broadcast(optimizer.expAvgSq());
             }
         }
+        model.weightsChanged();
         if (start.rngStates() != null && group.rank() > 0) {
             optimizer.restore(optimizer.expAvg(), optimizer.expAvgSq(), start.adamwStep());
         }
