@@ -4,12 +4,12 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
-import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.LinearBackend;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.nativ.kernels.Int8LinearKernel;
 import org.bytedeco.pytorch.Device;
 
@@ -87,7 +87,7 @@ public final class InferBench {
      * @param peer HF transformers on the same encoder (with a fresh head), a third side in every round; null for none
      */
     public static Report run(Path modelDir, byte[] onnx, String ortModel, Settings s, PythonPeer peer) throws OrtException {
-        Devices.setThreads(s.threads());
+        new TorchRuntime(s.threads()).apply();
         var env = OrtEnvironment.getEnvironment();
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b"));
         TextClassifier model = ModelFiles.fromPretrained(modelDir, heads, new Device("cpu")).model();

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +24,6 @@ import java.util.function.Supplier;
  */
 public record LoadedModel(TextClassifier model, TextTokenizer tokenizer, InferencePrecision.Choice precision)
         implements AutoCloseable {
-    private static final Executor LOADER = task -> Thread.ofPlatform().daemon().name("headwise-tokenizer-load").start(task);
-
     /** A trained classifier: config.json, weights with every head parameter, tokenizer. */
     public static LoadedModel classifier(Path dir, Device device) {
         return classifier(dir, device, null);
@@ -60,7 +57,8 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer, Inferen
      */
     private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel, InferencePrecision precision) {
         ModelFiles.requireModelDir(dir);
-        var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir), LOADER);
+        var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir),
+                task -> Thread.ofPlatform().daemon().name("headwise-tokenizer-load").start(task));
         TextClassifier model;
         InferencePrecision.Choice choice;
         try {

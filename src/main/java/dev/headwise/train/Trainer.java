@@ -15,6 +15,7 @@ import dev.headwise.model.LinearBackend;
 import dev.headwise.model.Loss;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.tokenize.TokenizerFiles;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -44,13 +45,6 @@ import java.util.function.IntFunction;
  * checkpoints and logs.
  */
 public final class Trainer {
-    /** One daemon thread collating batches ahead of the training loop. */
-    private static final java.util.concurrent.Executor PREFETCH = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "headwise-prefetch");
-        t.setDaemon(true);
-        return t;
-    });
-
     /** Rows of a tokenized dataset: its texts (when the corpus holds windows, each text's windows go with it). */
     public record Part(TokenizedCorpus corpus, LabeledDataset dataset, int[] rows) {
         /** The corpus rows of these texts: each window is an example carrying its text's labels. */
@@ -186,7 +180,7 @@ public final class Trainer {
             IntFunction<CompletableFuture<Batch>> prefetch = b -> {
                 int[] mine = Shards.of(plan.batch(b), group.rank(), group.size());
                 return mine.length == 0 ? CompletableFuture.completedFuture(null)
-                        : CompletableFuture.supplyAsync(() -> collator.collate(mine), PREFETCH);
+                        : CompletableFuture.supplyAsync(() -> collator.collate(mine), Trainer::prefetchThread);
             };
             // The next batch's host arrays are collated on another thread while this step computes.
             CompletableFuture<Batch> next = first < plan.batchCount() ? prefetch.apply(first) : null;
@@ -312,6 +306,11 @@ public final class Trainer {
         return new Outcome(state.step(), finalEval, best, stoppedEarly, false, seconds, rate, step.syncSeconds());
     }
 
+    /** A daemon thread of its own for each batch collated ahead: a thread's start is nothing beside a step. */
+    private static void prefetchThread(Runnable collate) {
+        Thread.ofPlatform().daemon().name("headwise-prefetch").start(collate);
+    }
+
     /**
      * Where the run starts: a fresh state, or the checkpoint's. With several ranks, rank 0 reads the checkpoint
      * and hands every rank its part: weights and moments by broadcast, the state and each rank's generator
@@ -320,7 +319,7 @@ public final class Trainer {
     private TrainerState start(Path resumeFrom, AdamW optimizer, TrainingLog log) {
         if (group.size() == 1) {
             if (resumeFrom == null) {
-                torch.manual_seed(options.seed());
+                TorchRuntime.seed(options.seed());
                 return TrainerState.start();
             }
             Checkpoints.Restored r = checkpoints.restore(resumeFrom, model, optimizer);
@@ -370,7 +369,7 @@ public final class Trainer {
             byte[] mine = Base64.getDecoder().decode(start.rngStates().get(group.rank()));
             torch.getDefaultCPUGenerator().set_state(Tensors.bytes(mine));
         } else {
-            torch.manual_seed(options.seed() + group.rank());
+            TorchRuntime.seed(options.seed() + group.rank());
         }
         return start.state();
     }
