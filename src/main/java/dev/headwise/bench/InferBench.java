@@ -4,11 +4,12 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
-import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.InferencePrecision;
+import dev.headwise.model.LinearBackend;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.nativ.kernels.Int8LinearKernel;
 import org.bytedeco.pytorch.Device;
 
@@ -86,18 +87,17 @@ public final class InferBench {
      * @param peer HF transformers on the same encoder (with a fresh head), a third side in every round; null for none
      */
     public static Report run(Path modelDir, byte[] onnx, String ortModel, Settings s, PythonPeer peer) throws OrtException {
-        Devices.setThreads(s.threads());
+        new TorchRuntime(s.threads()).apply();
         var env = OrtEnvironment.getEnvironment();
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b"));
         TextClassifier model = ModelFiles.fromPretrained(modelDir, heads, new Device("cpu")).model();
         InferencePrecision.Choice precision = s.precision().onThisCpu();
-        model.reducePrecision(precision.running());
-        model.packForInference();
+        model.useLinearBackend(LinearBackend.forInference(precision.running()));
         String int8Kernel = precision.running() == InferencePrecision.INT8
                 ? Int8LinearKernel.get().orElseThrow().describe() : null;
         TextClassifier fp32 = precision.running() == InferencePrecision.FP32 ? null
                 : ModelFiles.fromPretrained(modelDir, heads, new Device("cpu")).model();
-        if (fp32 != null) fp32.packForInference();
+        if (fp32 != null) fp32.useLinearBackend(LinearBackend.forInference(InferencePrecision.FP32));
         if (s.seq() > model.config().model().maxLength()) {
             throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's "
                     + model.config().model().maxLength() + " positions.");

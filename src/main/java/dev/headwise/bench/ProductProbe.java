@@ -4,7 +4,10 @@ import dev.headwise.Task;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
+import dev.headwise.model.InferencePrecision;
+import dev.headwise.model.LinearBackend;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.nativ.kernels.PackedLinearKernel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
@@ -65,7 +68,7 @@ public final class ProductProbe {
     public record KernelPoint(int rows, double blasUs, double kernelUs) {}
 
     public static Training training(int threads) {
-        Devices.setThreads(threads);
+        new TorchRuntime(threads).apply();
         try (var guard = new InferenceMode(); var scope = new PointerScope()) {
             Tensor x = torch.randn(TRAINING_ROWS, 768);
             Tensor w = torch.randn(3072, 768);
@@ -91,10 +94,11 @@ public final class ProductProbe {
     }
 
     public static Inference inference(int threads) {
-        Devices.setThreads(threads);
-        torch.manual_seed(3);
+        new TorchRuntime(threads).apply();
+        TorchRuntime.seed(3);
         var config = new ClassifierConfig(ModelShapes.minilm(), Heads.single(Task.MULTICLASS, List.of("a", "b")));
         TextClassifier model = TextClassifier.create(config, Devices.parse("cpu"));
+        model.useLinearBackend(LinearBackend.forInference(InferencePrecision.FP32));  // as Classifier.load does
         int vocab = config.model().vocabSize();
         double batch1;
         double batch32;

@@ -4,18 +4,17 @@ import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.model.Blas;
 import dev.headwise.model.ClassifierConfig;
-import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelConfig;
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.train.AdamW;
 import dev.headwise.train.TrainingStep;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -82,8 +81,8 @@ public final class TrainBench {
             throw new HeadwiseException("--seq " + s.seq() + " exceeds the model's " + config.maxLength()
                     + " positions.");
         }
-        Devices.setThreads(s.threads());
-        torch.manual_seed(1);
+        new TorchRuntime(s.threads()).apply();
+        TorchRuntime.seed(1);
         var device = new Device("cpu");
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b", "c", "d"));
         var model = TextClassifier.create(new ClassifierConfig(config, heads), device);

@@ -3,6 +3,7 @@ package dev.headwise.cli;
 import dev.headwise.model.Devices;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.Precision;
+import dev.headwise.model.TorchRuntime;
 import org.bytedeco.pytorch.Device;
 import picocli.CommandLine.Option;
 
@@ -24,10 +25,10 @@ public final class CommonOptions {
             description = "JSON or YAML file of option defaults (long names without dashes); flags override it.")
     java.nio.file.Path config;
 
-    /** Applies the thread setting (and tf32's matmul setting) and returns the device. */
+    /** Applies the thread setting (and tf32's matmul setting) to libtorch ({@link TorchRuntime}) and returns the device. */
     Device setUp() {
-        Devices.setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        (inferenceOnly() ? Precision.FP32 : precision()).configure();
+        (threads != null ? new TorchRuntime(threads) : TorchRuntime.allCores())
+                .withPrecision(inferenceOnly() ? Precision.FP32 : precision()).apply();
         return Devices.parse(device);
     }
 

@@ -24,6 +24,7 @@ import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.tokenize.Truncation;
@@ -36,7 +37,6 @@ import dev.headwise.train.TrainOptions;
 import dev.headwise.train.Trainer;
 import dev.headwise.train.TrainingLog;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -385,7 +385,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TextClassifier buildModel(Heads heads, Device device) {
-        torch.manual_seed(seed); // from-scratch weights and fresh heads are drawn from here
+        TorchRuntime.seed(seed); // from-scratch weights and fresh heads are drawn from here
         if (fromScratch) {
             Path config = Files.isDirectory(model) ? model.resolve("config.json") : model;
             ClassifierConfig base = ConfigJson.read(config);

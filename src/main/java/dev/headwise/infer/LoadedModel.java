@@ -4,6 +4,7 @@ import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.InferencePrecision;
+import dev.headwise.model.LinearBackend;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.Padding;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +24,6 @@ import java.util.function.Supplier;
  */
 public record LoadedModel(TextClassifier model, TextTokenizer tokenizer, InferencePrecision.Choice precision)
         implements AutoCloseable {
-    private static final Executor LOADER = task -> Thread.ofPlatform().daemon().name("headwise-tokenizer-load").start(task);
-
     /** A trained classifier: config.json, weights with every head parameter, tokenizer. */
     public static LoadedModel classifier(Path dir, Device device) {
         return classifier(dir, device, null);
@@ -54,19 +52,19 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer, Inferen
 
     /**
      * The tokenizer loads on another thread while the weights load: each takes a few hundred milliseconds,
-     * and a service's first answer waits for both. The weights' packed copies for CPU inference are made
-     * meanwhile too (or the int8 or bf16 copies), rather than in the first prediction.
+     * and a service's first answer waits for both. The model's {@link LinearBackend} is bound meanwhile too
+     * (the packed, int8 or bf16 copies of the weights made), rather than in the first prediction.
      */
     private static LoadedModel open(Path dir, Supplier<TextClassifier> loadModel, InferencePrecision precision) {
         ModelFiles.requireModelDir(dir);
-        var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir), LOADER);
+        var tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.load(dir),
+                task -> Thread.ofPlatform().daemon().name("headwise-tokenizer-load").start(task));
         TextClassifier model;
         InferencePrecision.Choice choice;
         try {
             model = loadModel.get();
             choice = model.device().is_cpu() ? precision.onThisCpu() : new InferencePrecision.Choice(precision, precision, null);
-            if (choice.running() != InferencePrecision.FP32) model.reducePrecision(choice.running());
-            model.packForInference();
+            model.useLinearBackend(LinearBackend.forInference(choice.running()));
         } catch (RuntimeException e) {
             tokenizer.thenAccept(TextTokenizer::close);
             throw e;

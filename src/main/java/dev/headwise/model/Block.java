@@ -27,8 +27,8 @@ final class Block {
      */
     Tensor forward(Tensor x, Tensor keyMask, Dropout drop, boolean firstTokenOnly) {
         Tensor rows = firstTokenOnly ? x.narrow(1, 0, 1) : x;                               // (B, Tq, H)
-        Tensor h = attentionNorm.forward(attention.forward(rows, x, keyMask, drop,
-                dropoutAfterAttention ? dropout : 0));                                       // LN(rows + attn)
-        return outputNorm.forward(ffn.forward(h, drop, dropout));                            // (B, Tq, H)
+        Tensor h = attentionNorm.forward(Residual.add(rows, attention.forward(rows, x, keyMask, drop), drop,
+                dropoutAfterAttention ? dropout : 0));                                       // LN(rows + attn(x))
+        return outputNorm.forward(Residual.add(h, ffn.forward(h, drop), drop, dropout));    // LN(h + ffn(h))
     }
 }

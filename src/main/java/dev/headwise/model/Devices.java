@@ -25,18 +25,4 @@ public final class Devices {
         }
         return new Device(torch.DeviceType.CUDA, (byte) index);
     }
-
-    /**
-     * Sets libtorch's intra-op threads and the BLAS's threads ({@link Blas}) to the same count. libtorch's CPU
-     * matrix products are BLAS calls, so they use only as many cores as the BLAS has threads ({@code headwise
-     * bench train} shows the difference on a machine; docs/performance.md, decision log). BLAS threads wait for each other inside every product, though, so on a machine whose cores
-     * are taken by other processes small products can stall for milliseconds: there, pass 1. With OpenBLAS,
-     * OMP_WAIT_POLICY should be PASSIVE in the environment (the launcher sets it), or idle OpenMP workers spin
-     * against OpenBLAS's own threads; MKL runs on libtorch's OpenMP threads and needs no such setting.
-     */
-    public static void setThreads(int threads) {
-        if (threads < 1) throw new HeadwiseException("--threads must be at least 1, got " + threads + ".");
-        torch.set_num_threads(threads);
-        Blas.current().setThreads(threads);
-    }
 }

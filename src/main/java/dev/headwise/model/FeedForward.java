@@ -10,20 +10,20 @@ final class FeedForward {
     private final Linear in;
     private final Linear out;
     private final Activation activation;
-    private final boolean dropoutAfterActivation;
+    private final double activationDropout;
 
     /** {@code in} and {@code out} are the two layers' checkpoint names. */
     FeedForward(ParamFactory p, String in, String out, ModelConfig c, boolean dropoutAfterActivation) {
         this.in = p.linear(in, c.hiddenSize(), c.intermediateSize());
         this.out = p.linear(out, c.intermediateSize(), c.hiddenSize());
         activation = c.activation();
-        this.dropoutAfterActivation = dropoutAfterActivation;
+        activationDropout = dropoutAfterActivation ? c.hiddenDropout() : 0;
     }
 
-    /** x + dropout p on the feed-forward of x: (B, T, H). */
-    Tensor forward(Tensor x, Dropout drop, double p) {
+    /** The feed-forward of x (B, T, H), its last product uncomputed: (B, T, H) once computed. */
+    Residual.Projection forward(Tensor x, Dropout drop) {
         Tensor h = in.forward(x, activation);                                               // (B, T, I)
-        if (dropoutAfterActivation && p > 0) h = drop.apply(h, p);
-        return out.forward(h, x, drop, p);                                                  // (B, T, H)
+        if (activationDropout > 0) h = drop.apply(h, activationDropout);
+        return new Residual.Projection(out, h);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Precision of an inference model's products, chosen at load ({@link TextClassifier#reducePrecision}): FP32 as
+ * Precision of an inference model's products, chosen at load ({@link LinearBackend#forInference}): FP32 as
  * trained; INT8, every Linear's weight quantized per output channel and each input row per call, on
  * headwise's int8 kernel; BF16, bf16 weights and inputs with fp32 accumulation (libtorch's oneDNN products).
  * Embeddings, LayerNorm and softmax stay fp32 in every mode. docs/quantization.md has the measurements.

@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * Numeric precision of forward passes. Parameters and optimizer state stay fp32 in every mode ("master
  * weights"); {@code BF16} runs matmul-heavy ops in bfloat16 through libtorch's autocast, {@code TF32} lets
- * fp32 matmuls use TensorFloat-32 on GPUs that have it.
+ * fp32 matmuls use TensorFloat-32 on GPUs that have it ({@link TorchRuntime} sets that, process-wide).
  */
 public enum Precision {
     FP32, BF16, TF32;
@@ -21,11 +21,6 @@ public enum Precision {
             throw new HeadwiseException("unknown precision '" + s + "'; use fp32, bf16 or tf32"
                     + ("int8".equalsIgnoreCase(s) ? " (int8 is for inference: predict, evaluate, encode, bench infer)." : "."));
         }
-    }
-
-    /** Process-wide matmul settings; call once before training or serving. */
-    public void configure() {
-        torch.globalContext().setFloat32MatmulPrecision(this == TF32 ? "high" : "highest");
     }
 
     /**

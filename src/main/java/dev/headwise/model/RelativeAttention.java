@@ -73,7 +73,7 @@ final class RelativeAttention {
                 .masked_fill(mask.logical_not(), new Scalar(Double.NEGATIVE_INFINITY));
         Tensor weights = drop.apply(torch.softmax(scores, -1), dropout);
         Tensor y = torch.matmul(weights, vh).transpose(1, 2).reshape(rows.sizes());        // (B, Tq, H)
-        return layerNorm.forward(o.forward(y, rows, drop, dropout));                        // (B, Tq, H)
+        return layerNorm.forward(Residual.add(rows, new Residual.Projection(o, y), drop, dropout)); // (B, Tq, H)
     }
 
     /**

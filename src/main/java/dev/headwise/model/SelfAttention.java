@@ -27,17 +27,17 @@ final class SelfAttention {
 
     /**
      * queries: the rows to compute outputs for, (B, Tq, H): all of x, or a leading slice of it;
-     * x: (B, T, H); keyMask: (B, 1, 1, T) bool, true where a token may be attended to. Returns the attention
-     * output, after dropout {@code outDropout} on it, plus the residual {@code queries}: (B, Tq, H).
+     * x: (B, T, H); keyMask: (B, 1, 1, T) bool, true where a token may be attended to. Returns the output
+     * projection of the heads' values for the queries, uncomputed: (B, Tq, H) once computed.
      */
-    Tensor forward(Tensor queries, Tensor x, Tensor keyMask, Dropout drop, double outDropout) {
+    Residual.Projection forward(Tensor queries, Tensor x, Tensor keyMask, Dropout drop) {
         Tensor q = splitHeads(query.forward(queries));                                       // (B, nh, Tq, hd)
         Tensor k = splitHeads(key.forward(x));                                               // (B, nh, T, hd)
         Tensor v = splitHeads(value.forward(x));
         Tensor y = drop != Dropout.OFF && dropout > 0 ? explicitAttention(q, k, v, keyMask, drop, dropout)
                 : torch.scaled_dot_product_attention(q, k, v, new TensorOptional(keyMask), 0.0, false,
                 new DoubleOptional(), false);                                                  // (B, nh, Tq, hd)
-        return out.forward(y.transpose(1, 2).reshape(queries.sizes()), queries, drop, outDropout); // (B, Tq, H)
+        return new Residual.Projection(out, y.transpose(1, 2).reshape(queries.sizes()));  // of (B, Tq, H)
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.headwise.model;
 
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
-import dev.headwise.nativ.kernels.Int8LinearKernel;
 import dev.headwise.tokenize.Padding;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -169,33 +168,21 @@ public final class TextClassifier {
     }
 
     /**
-     * Packs now the weight copies that CPU inference at small batches reads (fp32 on an AVX-512 or AVX2 CPU;
-     * nothing otherwise), which the first such forward would do. A service can call it at load, while other work
-     * waits on I/O. Weights changed later are packed again on their next use.
+     * Runs every Linear (encoder and head) on {@code backend} from now on, bound to the weights as they are now
+     * (a packed, int8 or bf16 copy of each weight is made here). A model starts on {@link LinearBackend#libtorch()};
+     * {@code Classifier.load} binds {@link LinearBackend#forInference} while the tokenizer loads.
      */
-    public void packForInference() {
-        linears.forEach(Linear::pack);
+    public void useLinearBackend(LinearBackend backend) {
+        linears.forEach(l -> l.use(backend));
     }
 
     /**
-     * Makes this model's forwards without autograd run every Linear (encoder and head) from a copy of its
-     * weight in {@code precision}, made now: INT8 on headwise's int8 kernel (W per output channel, each input
-     * row per call), BF16 through libtorch (bf16 weights and inputs, fp32 accumulation); FP32 goes back to the
-     * fp32 products. Embeddings, LayerNorm and softmax stay fp32, and training forwards keep the fp32 weights.
-     * It does not check the CPU ({@link InferencePrecision#onCpu} does): bf16 runs emulated without AVX512-BF16.
-     * Call outside any {@code PointerScope}, after the weights are final: weights changed later are not seen.
+     * Says that the weights were changed in place, so that the backend's copies of them are made again before
+     * they next serve a product. Whoever changes the weights calls it: the training step after each update, a
+     * checkpoint's restore; on libtorch alone there are no copies.
      */
-    public void reducePrecision(InferencePrecision precision) {
-        var int8 = precision == InferencePrecision.INT8 ? Int8LinearKernel.get().orElseThrow(() -> new HeadwiseException(
-                "int8 inference needs a CPU with AVX2 or VNNI, and headwise's kernel library (linux-x86_64).")) : null;
-        if (int8 != null && !device.is_cpu()) throw new HeadwiseException("int8 inference runs on the CPU only.");
-        for (Linear l : linears) {
-            l.reduce(switch (precision) {
-                case FP32 -> null;
-                case INT8 -> ReducedProduct.int8(int8, l.weight(), l.bias());
-                case BF16 -> ReducedProduct.bf16(l.weight(), l.bias());
-            });
-        }
+    public void weightsChanged() {
+        linears.forEach(Linear::weightsChanged);
     }
 
     /** How this model's batches are padded, given the tokenizer's pad id: XLNet on the left, the others on the right. */

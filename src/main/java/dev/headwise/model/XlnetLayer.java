@@ -19,6 +19,6 @@ final class XlnetLayer {
     /** x: (B, T, H). With {@code lastOnly} only the last token's row is computed: (B, 1, H); else (B, T, H). */
     Tensor forward(Tensor x, Tensor pos, Tensor otherSegment, Tensor keyMask, Dropout drop, boolean lastOnly) {
         Tensor h = attention.forward(x, pos, otherSegment, keyMask, drop, lastOnly);        // (B, Tq, H)
-        return ffNorm.forward(ff.forward(h, drop, dropout));                                // (B, Tq, H)
+        return ffNorm.forward(Residual.add(h, ff.forward(h, drop), drop, dropout));         // LN(h + ff(h))
     }
 }

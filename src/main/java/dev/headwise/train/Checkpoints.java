@@ -127,6 +127,7 @@ final class Checkpoints {
         try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
             into.parameters().flat().copy_(saved.parameters().flat());
         }
+        into.weightsChanged();
     }
 
     /**

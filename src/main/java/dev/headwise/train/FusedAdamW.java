@@ -20,6 +20,9 @@ final class FusedAdamW {
     /**
      * Updates {@code p}, {@code m}, {@code v} in place; {@code step} is a 0-d float tensor holding the step
      * number already counted (1 for the first update), from which the kernel computes the bias corrections.
+     * A boxed call skips the dispatcher step that bumps the version counter of tensors changed in place, so
+     * autograd cannot tell that p changed: update only after the backward passes that read p (as a training
+     * step does).
      */
     static void update(Tensor p, Tensor g, Tensor m, Tensor v, Tensor step, double lr, AdamW.Options o,
                        double weightDecay) {
@@ -42,11 +45,6 @@ final class FusedAdamW {
         // Looked up per call (a hash lookup): a handle kept in a field would be freed with the first caller's PointerScope.
         OperatorHandle op = Dispatcher.singleton().findSchemaOrThrow("aten::_fused_adamw_", "");
         op.callBoxed(stack);
-        // A boxed call from here skips the ADInplaceOrView step that bumps the version counter of tensors an
-        // op changes in place; bump it as that step would, so that whatever watches p's version (autograd's
-        // saved-tensor checks, the packed copies behind CPU inference) sees the new weights. m and v are
-        // optimizer-private and nothing watches them.
-        p.unsafeGetTensorImpl().bump_version();
     }
 
     /** A {@code Tensor[]} argument: a list typed as tensors (an untyped one fails the schema check), maybe empty. */

@@ -10,9 +10,12 @@ import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.distributed.Collectives;
 import dev.headwise.distributed.Shards;
+import dev.headwise.model.InferencePrecision;
+import dev.headwise.model.LinearBackend;
 import dev.headwise.model.Loss;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.tokenize.TokenizerFiles;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -42,13 +45,6 @@ import java.util.function.IntFunction;
  * checkpoints and logs.
  */
 public final class Trainer {
-    /** One daemon thread collating batches ahead of the training loop. */
-    private static final java.util.concurrent.Executor PREFETCH = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "headwise-prefetch");
-        t.setDaemon(true);
-        return t;
-    });
-
     /** Rows of a tokenized dataset: its texts (when the corpus holds windows, each text's windows go with it). */
     public record Part(TokenizedCorpus corpus, LabeledDataset dataset, int[] rows) {
         /** The corpus rows of these texts: each window is an example carrying its text's labels. */
@@ -128,6 +124,7 @@ public final class Trainer {
     /**
      * Trains from the current weights, or from {@code resumeFrom} (a checkpoint of this run) when not null.
      * Seed libtorch before building the model; this method re-seeds for dropout at the start of a fresh run.
+     * The model's Linear layers are put on {@link LinearBackend#forInference} fp32 products for the evaluations.
      */
     public Outcome train(Part train, Part eval, Path resumeFrom, TrainingLog log) {
         return train(train, eval, resumeFrom, log, step -> false);
@@ -141,6 +138,9 @@ public final class Trainer {
         if (train.rows().length == 0) throw new HeadwiseException("there are no training examples.");
         int[] examples = train.examples();
         var optimizer = new AdamW(model.parameters(), options.adamw(), !options.freezeEncoder());
+        // Evaluations run without autograd, so they take the products a loaded model takes; the training step
+        // tells the model of each update, and the copies are made again at the next evaluation.
+        model.useLinearBackend(LinearBackend.forInference(InferencePrecision.FP32));
         if (options.freezeEncoder()) freezeEncoder();
         var step = new TrainingStep(model, loss, optimizer, options.maxGradNorm(), options.precision(), group);
         long total = totalSteps(examples.length);
@@ -180,7 +180,7 @@ public final class Trainer {
             IntFunction<CompletableFuture<Batch>> prefetch = b -> {
                 int[] mine = Shards.of(plan.batch(b), group.rank(), group.size());
                 return mine.length == 0 ? CompletableFuture.completedFuture(null)
-                        : CompletableFuture.supplyAsync(() -> collator.collate(mine), PREFETCH);
+                        : CompletableFuture.supplyAsync(() -> collator.collate(mine), Trainer::prefetchThread);
             };
             // The next batch's host arrays are collated on another thread while this step computes.
             CompletableFuture<Batch> next = first < plan.batchCount() ? prefetch.apply(first) : null;
@@ -306,6 +306,11 @@ public final class Trainer {
         return new Outcome(state.step(), finalEval, best, stoppedEarly, false, seconds, rate, step.syncSeconds());
     }
 
+    /** A daemon thread of its own for each batch collated ahead: a thread's start is nothing beside a step. */
+    private static void prefetchThread(Runnable collate) {
+        Thread.ofPlatform().daemon().name("headwise-prefetch").start(collate);
+    }
+
     /**
      * Where the run starts: a fresh state, or the checkpoint's. With several ranks, rank 0 reads the checkpoint
      * and hands every rank its part: weights and moments by broadcast, the state and each rank's generator
@@ -314,7 +319,7 @@ public final class Trainer {
     private TrainerState start(Path resumeFrom, AdamW optimizer, TrainingLog log) {
         if (group.size() == 1) {
             if (resumeFrom == null) {
-                torch.manual_seed(options.seed());
+                TorchRuntime.seed(options.seed());
                 return TrainerState.start();
             }
             Checkpoints.Restored r = checkpoints.restore(resumeFrom, model, optimizer);
@@ -356,6 +361,7 @@ public final class Trainer {
                 group.broadcast(optimizer.expAvgSq());
             }
         }
+        model.weightsChanged();
         if (start.rngStates() != null && group.rank() > 0) {
             optimizer.restore(optimizer.expAvg(), optimizer.expAvgSq(), start.adamwStep());
         }
@@ -363,7 +369,7 @@ public final class Trainer {
             byte[] mine = Base64.getDecoder().decode(start.rngStates().get(group.rank()));
             torch.getDefaultCPUGenerator().set_state(Tensors.bytes(mine));
         } else {
-            torch.manual_seed(options.seed() + group.rank());
+            TorchRuntime.seed(options.seed() + group.rank());
         }
         return start.state();
     }

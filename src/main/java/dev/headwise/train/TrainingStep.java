@@ -58,7 +58,10 @@ public final class TrainingStep {
         return l.detach();
     }
 
-    /** Clips, applies one AdamW update at learning rate {@code lr}, clears the gradients. Returns the grad norm or null. */
+    /**
+     * Clips, applies one AdamW update at learning rate {@code lr} (and tells the model its weights changed),
+     * clears the gradients. Returns the grad norm or null.
+     */
     public Tensor update(double lr) {
         if (group.size() > 1) {
             long start = System.nanoTime();
@@ -68,6 +71,7 @@ public final class TrainingStep {
         }
         Tensor norm = maxGradNorm > 0 ? optimizer.clipGradNorm(maxGradNorm) : null;
         optimizer.step(lr);
+        model.weightsChanged();
         model.parameters().zeroGrad();
         return norm;
     }

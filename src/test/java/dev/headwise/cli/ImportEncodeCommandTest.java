@@ -103,7 +103,7 @@ class ImportEncodeCommandTest {
         try (var m = dev.headwise.infer.LoadedModel.encoder(model, new org.bytedeco.pytorch.Device("cpu"))) {
             var pool = dev.headwise.infer.Embeddings.Pooling.MEAN;
             var fp32 = dev.headwise.infer.Embeddings.embed(m, texts, pool, 128, true);
-            m.model().reducePrecision(dev.headwise.model.InferencePrecision.BF16);
+            m.model().useLinearBackend(dev.headwise.model.LinearBackend.bf16());
             var bf16 = dev.headwise.infer.Embeddings.embed(m, texts, pool, 128, true);
             for (int i = 0; i < texts.size(); i++) {
                 double[] a = new double[fp32.get(i).length], b = new double[a.length];

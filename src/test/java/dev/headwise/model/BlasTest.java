@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BlasTest {
     @AfterEach
     void restoreThreads() {
-        Devices.setThreads(1);
+        new TorchRuntime(1).apply();
     }
 
     @Test
@@ -49,7 +49,7 @@ class BlasTest {
     @Test
     void threadCountsAreSetAndReadBack() {
         for (int threads : new int[] {2, 1}) {
-            Devices.setThreads(threads);
+            new TorchRuntime(threads).apply();
             assertEquals(threads, Blas.current().threads());
             assertEquals(threads, torch.get_num_threads());
         }
@@ -64,7 +64,7 @@ class BlasTest {
         for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
         for (int i = 0; i < b.length; i++) b[i] = (float) random.nextGaussian();
         for (int threads : new int[] {1, 2}) {
-            Devices.setThreads(threads);
+            new TorchRuntime(threads).apply();
             float[] c = Tensors.toFloats(torch.mm(Tensors.floats(a, m, k), Tensors.floats(b, k, n)));
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {

@@ -113,7 +113,7 @@ class EncoderFamiliesTest {
     @ParameterizedTest
     @EnumSource(value = Architecture.class, names = {"ROBERTA", "XLNET"})
     void thousandTrainingStepsDoNotGrowNativeMemory(Architecture a) {
-        Devices.setThreads(1); // one malloc arena: see TrainingStepTest
+        new TorchRuntime(1).apply(); // one malloc arena: see TrainingStepTest
         torch.manual_seed(2);
         Heads heads = TinyModels.heads(Task.HIERARCHICAL);
         var model = TextClassifier.create(new ClassifierConfig(TinyModels.of(a), heads), TinyModels.CPU);

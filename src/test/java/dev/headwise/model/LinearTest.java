@@ -16,30 +16,35 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The packed kernel behind {@link Linear} against libtorch's {@code linear}: when it is taken, and what it gives. */
+/** The packed kernel's {@link LinearBackend} behind {@link Linear} against libtorch's {@code linear}: what it serves, and what it gives. */
 class LinearTest {
+    private static final PackedLinearKernel.Activation NONE = PackedLinearKernel.Activation.NONE;
+
     @BeforeEach
     void kernelPresent() {
         assumeTrue(PackedLinearKernel.get().isPresent(), "neither AVX-512F nor AVX2 on this CPU, or the kernel library was not built");
     }
 
     @Test
-    void takenForFewRowsWithoutAutograd() {
+    void servesFewRowsWithoutAutograd() {
         try (var scope = new PointerScope()) {
             Linear linear = linear(96, 40);
+            LinearBackend.Product packed = packed().bind(linear.weight(), linear.bias());
             Tensor few = torch.randn(4, 64, 40);                                              // 256 rows
             Tensor many = torch.randn(1, 257, 40);                                            // 257 rows
-            assertFalse(linear.usesPackedKernel(few), "weights require grad and grad mode is on");
+            assertNull(packed.forward(few, NONE, null), "weights require grad and grad mode is on");
             try (var noGrad = new NoGradGuard()) {
-                assertTrue(linear.usesPackedKernel(few));
-                assertFalse(linear.usesPackedKernel(many), "more rows than the kernel is used for");
-                assertFalse(linear.usesPackedKernel(few.to(torch.ScalarType.Double)), "fp32 only");
+                assertNotNull(packed.forward(few, NONE, null));
+                assertNull(packed.forward(many, NONE, null), "more rows than the kernel is used for");
+                assertNull(packed.forward(few.to(torch.ScalarType.Double), NONE, null), "fp32 only");
             }
             try (var mode = new InferenceMode()) {
-                assertTrue(linear.usesPackedKernel(few));
+                assertNotNull(packed.forward(few, NONE, null));
             }
         }
     }
@@ -47,11 +52,11 @@ class LinearTest {
     @Test
     void matchesLibtorchOnContiguousAndStridedRows() {
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
-            Linear linear = linear(200, 384);
+            Linear linear = packedLinear(200, 384);
             Tensor x = torch.randn(4, 16, 384);
             assertClose(reference(linear, x), linear.forward(x));
             Tensor firstTokens = x.narrow(1, 0, 1);                                           // (4, 1, 384), strided
-            assertTrue(linear.usesPackedKernel(firstTokens));
+            assertNotNull(packed().bind(linear.weight(), linear.bias()).forward(firstTokens, NONE, null));
             assertClose(reference(linear, firstTokens), linear.forward(firstTokens));
         }
     }
@@ -61,7 +66,7 @@ class LinearTest {
     @EnumSource(Activation.class)
     void fusedActivationMatchesLibtorch(Activation act) {
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
-            Linear linear = linear(100, 64);
+            Linear linear = packedLinear(100, 64);
             Tensor x = torch.randn(3, 20, 64).mul_(new Scalar(6.0));                         // outputs of sd ~3
             Tensor pre = reference(linear, x);
             assertTrue(pre.max().item_float() > 8 && pre.min().item_float() < -8, "both tails reached");
@@ -74,25 +79,28 @@ class LinearTest {
     @Test
     void residualJoinsTheOutput() {
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
-            Linear linear = linear(48, 96);
+            Linear linear = packedLinear(48, 96);
             Tensor x = torch.randn(2, 10, 96);
             Tensor residual = torch.randn(2, 10, 48);
             Tensor expected = reference(linear, x).add(residual);
-            assertClose(expected, linear.forward(x, residual, Dropout.OFF, 0.1));
+            assertClose(expected, linear.forwardAdding(x, residual));
             Tensor strided = torch.randn(2, 10, 96).narrow(2, 0, 48);                         // not contiguous
-            assertClose(reference(linear, x).add(strided), linear.forward(x, strided, Dropout.OFF, 0));
+            assertClose(reference(linear, x).add(strided), linear.forwardAdding(x, strided));
         }
     }
 
+    /** A bound copy of W is W as it was; the owner of a change binds again, and the products follow. */
     @Test
-    void repacksAfterTheWeightChangesInPlace() {
+    void followsTheWeightOnceTheOwnerSaysItChanged() {
         try (var scope = new PointerScope()) {
-            Linear linear = linear(50, 30);
+            Linear linear = packedLinear(50, 30);
             Tensor x = torch.randn(5, 30);
             try (var noGrad = new NoGradGuard()) {
                 Tensor before = linear.forward(x);
                 assertClose(reference(linear, x), before);
                 linear.weight().mul_(new Scalar(-2.0));                                        // what an optimizer step does
+                assertClose(before, linear.forward(x));
+                linear.weightsChanged();
                 Tensor after = linear.forward(x);
                 assertClose(reference(linear, x), after);
                 assertFalse(torch.allclose(before, after), "the result changed with the weight");
@@ -105,19 +113,24 @@ class LinearTest {
         torch.manual_seed(3);
         ModelConfig c = TinyModels.distilbert();
         TextClassifier model = TextClassifier.create(new ClassifierConfig(c, TinyModels.heads(Task.MULTICLASS)), TinyModels.CPU);
+        model.useLinearBackend(packed());
         try (var scope = new PointerScope()) {
             Tensor[] batch = TinyModels.batch(9, 3, 12, c.vocabSize());
             float[] libtorch = Tensors.toFloats(model.logits(batch[0], batch[1], null, false));  // grad on: libtorch
-            float[] packed;
             try (var mode = new InferenceMode()) {
-                packed = Tensors.toFloats(model.logits(batch[0], batch[1], null, false));
-            }
-            assertArrayEquals(libtorch, packed, 1e-5f);
-            model.packForInference();                                                          // ahead of use: the same
-            try (var mode = new InferenceMode()) {
-                assertArrayEquals(packed, Tensors.toFloats(model.logits(batch[0], batch[1], null, false)));
+                assertArrayEquals(libtorch, Tensors.toFloats(model.logits(batch[0], batch[1], null, false)), 1e-5f);
             }
         }
+    }
+
+    private static LinearBackend packed() {
+        return LinearBackend.packed(PackedLinearKernel.get().orElseThrow(), 256);
+    }
+
+    private static Linear packedLinear(int out, int in) {
+        Linear linear = linear(out, in);
+        linear.use(packed());
+        return linear;
     }
 
     private static Linear linear(int out, int in) {

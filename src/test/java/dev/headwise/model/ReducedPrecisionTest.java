@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * int8 and bf16 products against fp32 on a small model of every task, and which precision a CPU gets. The
  * tolerances (docs/quantization.md): logits of a randomly initialised model within 5% of its largest fp32 logit for int8, 2% for bf16. bf16 is
- * run here whatever the CPU: {@link TextClassifier#reducePrecision} does not check it, only the load path does.
+ * run here whatever the CPU: {@link TextClassifier#useLinearBackend} does not check it, only the load path does.
  */
 class ReducedPrecisionTest {
     @ParameterizedTest
@@ -44,11 +44,11 @@ class ReducedPrecisionTest {
         var config = new ClassifierConfig(TinyModels.distilbert().withSize(50, 64, 2, 4, 128, 24), TinyModels.heads(task));
         TextClassifier model = TextClassifier.create(config, TinyModels.CPU);
         float[] fp32 = logits(model), fp32Again;
-        model.reducePrecision(precision);
+        model.useLinearBackend(LinearBackend.forInference(precision));
         float[] reduced = logits(model);
-        model.reducePrecision(InferencePrecision.FP32);
+        model.useLinearBackend(LinearBackend.libtorch());
         fp32Again = logits(model);
-        assertArrayEquals(fp32, fp32Again, "FP32 restores the fp32 products");
+        assertArrayEquals(fp32, fp32Again, "libtorch restores the fp32 products");
         double scale = 0, worst = 0;
         boolean differs = false;
         for (int i = 0; i < fp32.length; i++) {
@@ -77,7 +77,7 @@ class ReducedPrecisionTest {
         var config = new ClassifierConfig(TinyModels.distilbert(), TinyModels.heads(Task.MULTICLASS));
         TextClassifier model = TextClassifier.create(config, TinyModels.CPU);
         float[] before = trainLogits(model);
-        model.reducePrecision(InferencePrecision.BF16);
+        model.useLinearBackend(LinearBackend.bf16());
         assertArrayEquals(before, trainLogits(model));
     }
 

@@ -2,12 +2,12 @@ package dev.headwise.train;
 
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.ClassifierConfig;
-import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
 import dev.headwise.Task;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.testing.ProcessMemory;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -48,7 +48,7 @@ class TrainingStepTest {
     void thousandStepsDoNotGrowResidentMemory() {
         // One thread, whatever earlier tests in this JVM set: allocations from extra OpenBLAS and OpenMP
         // threads land in their own malloc arenas and make the heap figure swing by megabytes either way.
-        Devices.setThreads(1);
+        new TorchRuntime(1).apply();
         torch.manual_seed(2);
         Heads heads = TinyModels.heads(Task.HIERARCHICAL);
         var model = TextClassifier.create(new ClassifierConfig(TinyModels.bert(), heads), TinyModels.CPU);

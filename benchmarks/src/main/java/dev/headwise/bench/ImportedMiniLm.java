@@ -7,6 +7,8 @@ import dev.headwise.Task;
 import dev.headwise.cli.Main;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.model.Heads;
+import dev.headwise.model.InferencePrecision;
+import dev.headwise.model.LinearBackend;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.weights.onnx.BundledModels;
@@ -39,6 +41,7 @@ public class ImportedMiniLm {
             throw new IllegalStateException("importing the bundled MiniLM failed");
         }
         model = ModelFiles.fromPretrained(out, Heads.single(Task.MULTICLASS, List.of("a", "b")), new Device("cpu")).model();
+        model.useLinearBackend(LinearBackend.forInference(InferencePrecision.FP32));  // as Classifier.load does
         env = OrtEnvironment.getEnvironment();
         session = OrtCall.session(env, BundledModels.ALL_MINILM_L6_V2.readOnnx(), threads);
     }

@@ -20,11 +20,11 @@ import dev.headwise.model.Loss;
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
+import dev.headwise.model.TorchRuntime;
 import dev.headwise.train.AdamW;
 import dev.headwise.train.TrainingStep;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -64,7 +64,7 @@ public class TrainStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        torch.manual_seed(1);
+        TorchRuntime.seed(1);
         var config = ModelShapes.resolve(model);
         Heads heads = Heads.single(Task.MULTICLASS, List.of("a", "b", "c", "d"));
         var classifier = TextClassifier.create(new ClassifierConfig(config, heads), new Device("cpu"));

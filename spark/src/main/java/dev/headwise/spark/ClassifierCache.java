@@ -4,6 +4,7 @@ import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.infer.Classifier;
 import dev.headwise.model.Devices;
+import dev.headwise.model.TorchRuntime;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class ClassifierCache {
      */
     static synchronized void useThreads(int n) {
         if (n == threads) return;
-        Devices.setThreads(n);
+        new TorchRuntime(n).apply();
         threads = n;
     }
 }
