@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.global.torch;
  * {@link LinearBackend}: its product where it serves x, else libtorch's. Binding a backend while another thread
  * runs a forward through the layer is safe (a forward reads one product); changing W meanwhile is a data race.
  */
-final class Linear {
+final class Linear implements BackendLayer {
     private final Tensor weight;
     private final Tensor bias;
     private final long outFeatures;
@@ -59,12 +59,14 @@ final class Linear {
     }
 
     /** Makes this layer's products {@code backend}'s, bound to W as it is now. */
-    void use(LinearBackend backend) {
+    @Override
+    public void use(LinearBackend backend) {
         product = backend.bind(weight, bias);
     }
 
     /** W changed in place: the product's copy of it, if any, is made again before its next use. */
-    void weightsChanged() {
+    @Override
+    public void weightsChanged() {
         LinearBackend.Product p = product;
         if (p != null) p.weightsChanged();
     }

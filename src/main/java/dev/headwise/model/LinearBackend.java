@@ -34,7 +34,7 @@ public interface LinearBackend {
 
     /** libtorch's {@code linear} (the BLAS's matrix product), then the activation and the residual as ops of their own. */
     static LinearBackend libtorch() {
-        return LinearProducts::reference;
+        return LinearProducts.REFERENCE;
     }
 
     /**

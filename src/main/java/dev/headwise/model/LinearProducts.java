@@ -3,7 +3,6 @@ package dev.headwise.model;
 import dev.headwise.HeadwiseException;
 import dev.headwise.nativ.kernels.Int8LinearKernel;
 import dev.headwise.nativ.kernels.PackedLinearKernel;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -17,6 +16,9 @@ import java.util.function.Predicate;
 /** The products of {@link LinearBackend}'s backends. */
 final class LinearProducts {
     private LinearProducts() {}
+
+    /** The reference backend, one instance (a model's layers can tell it from the others). */
+    static final LinearBackend REFERENCE = LinearProducts::reference;
 
     /** One libtorch op for each step; serves every product. */
     static LinearBackend.Product reference(Tensor weight, Tensor bias) {
@@ -57,8 +59,7 @@ final class LinearProducts {
         try (var noGrad = new NoGradGuard()) {
             w = weight.to(torch.ScalarType.BFloat16);                                        // (out, in)
         }
-        PointerScope scope = PointerScope.getInnerScope();
-        if (scope != null) scope.detach(w);  // it lives with the product, whichever scope binds it
+        Tensors.outlivingScope(w);  // it lives with the product, whichever scope binds it
         return new FromCopy(x -> x.device().equals(weight.device()) && withoutAutograd(x, weight), () -> {
             try (var noGrad = new NoGradGuard()) {
                 w.copy_(weight);

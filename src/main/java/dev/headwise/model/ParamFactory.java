@@ -9,7 +9,12 @@ interface ParamFactory {
     Tensor create(String name, Init init, long... shape);
 
     default Linear linear(String name, int in, int out) {
-        return register(new Linear(create(name + ".weight", Init.NORMAL, out, in), create(name + ".bias", Init.ZEROS, out)));
+        return register(unboundLinear(name, in, out));
+    }
+
+    /** A Linear whose products stay on libtorch's: part of a layer registered otherwise ({@link StackedLinear}). */
+    default Linear unboundLinear(String name, int in, int out) {
+        return new Linear(create(name + ".weight", Init.NORMAL, out, in), create(name + ".bias", Init.ZEROS, out));
     }
 
     /**
@@ -21,8 +26,8 @@ interface ParamFactory {
         return view.apply(param);
     }
 
-    /** Notes a layer built from parameters of this factory (the model packs its weights for inference). */
-    default Linear register(Linear layer) {
+    /** Notes a layer built from parameters of this factory (the model binds its backend to it). */
+    default <L extends BackendLayer> L register(L layer) {
         return layer;
     }
 

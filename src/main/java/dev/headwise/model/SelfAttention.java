@@ -11,15 +11,17 @@ final class SelfAttention {
     private final Linear query;
     private final Linear key;
     private final Linear value;
+    private final StackedLinear queryKeyValue;
     private final Linear out;
     private final int heads;
     private final double dropout;
 
     SelfAttention(ParamFactory p, String prefix, Architecture.BlockNames n, ModelConfig c) {
         int h = c.hiddenSize();
-        query = p.linear(prefix + n.query(), h, h);
-        key = p.linear(prefix + n.key(), h, h);
-        value = p.linear(prefix + n.value(), h, h);
+        query = p.unboundLinear(prefix + n.query(), h, h);
+        key = p.unboundLinear(prefix + n.key(), h, h);
+        value = p.unboundLinear(prefix + n.value(), h, h);
+        queryKeyValue = p.register(new StackedLinear(query, key, value));
         out = p.linear(prefix + n.attentionOut(), h, h);
         heads = c.numHeads();
         dropout = c.attentionDropout();
@@ -31,9 +33,11 @@ final class SelfAttention {
      * projection of the heads' values for the queries, uncomputed: (B, Tq, H) once computed.
      */
     Residual.Projection forward(Tensor queries, Tensor x, Tensor keyMask, Dropout drop) {
-        Tensor q = splitHeads(query.forward(queries));                                       // (B, nh, Tq, hd)
-        Tensor k = splitHeads(key.forward(x));                                               // (B, nh, T, hd)
-        Tensor v = splitHeads(value.forward(x));
+        Tensor[] qkv = queryKeyValue.forward(x);                                             // 3 x (B, T, H)
+        Tensor q = splitHeads(qkv == null ? query.forward(queries)                            // (B, nh, Tq, hd)
+                : queries.size(1) == x.size(1) ? qkv[0] : qkv[0].narrow(1, 0, queries.size(1)));
+        Tensor k = splitHeads(qkv == null ? key.forward(x) : qkv[1]);                        // (B, nh, T, hd)
+        Tensor v = splitHeads(qkv == null ? value.forward(x) : qkv[2]);
         Tensor y = drop != Dropout.OFF && dropout > 0 ? explicitAttention(q, k, v, keyMask, drop, dropout)
                 : torch.scaled_dot_product_attention(q, k, v, new TensorOptional(keyMask), 0.0, false,
                 new DoubleOptional(), false);                                                  // (B, nh, Tq, hd)

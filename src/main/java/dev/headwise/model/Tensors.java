@@ -3,6 +3,7 @@ package dev.headwise.model;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
 
 import dev.headwise.HeadwiseException;
 import dev.headwise.weights.DType;
@@ -17,6 +18,20 @@ import org.bytedeco.pytorch.global.torch;
 /** Moving arrays and checkpoint data between Java and libtorch. Each call copies, except {@link #borrow}. */
 public final class Tensors {
     private Tensors() {}
+
+    /**
+     * t, taken out of the innermost {@code PointerScope} (if any) so that it outlives the scope and is freed
+     * once the Java object is collected: for state a model or a loop keeps. {@code PointerScope.detach} alone
+     * gives up the scope's reference, which frees a tensor the scope held alone.
+     */
+    public static Tensor outlivingScope(Tensor t) {
+        PointerScope scope = PointerScope.getInnerScope();
+        if (scope != null) {
+            t.retainReference();
+            scope.detach(t);
+        }
+        return t;
+    }
 
     public static Tensor floats(float[] values, long... shape) {
         try (var p = new FloatPointer(values)) {

@@ -27,16 +27,16 @@ public final class TextClassifier {
     private final Parameters parameters;
     private final Device device;
 
-    private final List<Linear> linears;
+    private final List<BackendLayer> layers;
 
     private TextClassifier(ClassifierConfig config, Backbone encoder, ClassificationHead head, Parameters parameters,
-                           Device device, List<Linear> linears) {
+                           Device device, List<BackendLayer> layers) {
         this.config = config;
         this.encoder = encoder;
         this.head = head;
         this.parameters = parameters;
         this.device = device;
-        this.linears = List.copyOf(linears);
+        this.layers = List.copyOf(layers);
     }
 
     /**
@@ -59,7 +59,7 @@ public final class TextClassifier {
     static TextClassifier allocate(ClassifierConfig config, Device device, torch.ScalarType dtype) {
         var built = Parameters.build(p -> parts(p, config), config.model().architecture().basePrefix, device, dtype);
         return new TextClassifier(config, built.model().encoder(), built.model().head(), built.parameters(), device,
-                built.model().linears());
+                built.model().layers());
     }
 
     /** The number of elements of each parameter the model of {@code config} has, by checkpoint name; allocates none. */
@@ -67,11 +67,11 @@ public final class TextClassifier {
         return Parameters.sizes(p -> parts(p, config));
     }
 
-    private record Parts(Backbone encoder, ClassificationHead head, List<Linear> linears) {}
+    private record Parts(Backbone encoder, ClassificationHead head, List<BackendLayer> layers) {}
 
     private static Parts parts(ParamFactory p, ClassifierConfig config) {
         ModelConfig c = config.model();
-        var linears = new ArrayList<Linear>();
+        var layers = new ArrayList<BackendLayer>();
         ParamFactory recording = new ParamFactory() {
             @Override
             public Tensor create(String name, Init init, long... shape) {
@@ -84,13 +84,13 @@ public final class TextClassifier {
             }
 
             @Override
-            public Linear register(Linear l) {
-                linears.add(l);
+            public <L extends BackendLayer> L register(L l) {
+                layers.add(l);
                 return l;
             }
         };
         Backbone encoder = c.architecture() == Architecture.XLNET ? new XlnetModel(recording, c) : new Encoder(recording, c);
-        return new Parts(encoder, new ClassificationHead(recording, c, config.heads()), linears);
+        return new Parts(encoder, new ClassificationHead(recording, c, config.heads()), layers);
     }
 
     /** The same network (shared parameters) described by another config with identical shape and heads. */
@@ -98,7 +98,7 @@ public final class TextClassifier {
         if (!newConfig.model().equals(config.model()) || !newConfig.heads().equals(config.heads())) {
             throw new IllegalArgumentException("withConfig may change extras only");
         }
-        return new TextClassifier(newConfig, encoder, head, parameters, device, linears);
+        return new TextClassifier(newConfig, encoder, head, parameters, device, layers);
     }
 
     /**
@@ -173,7 +173,7 @@ public final class TextClassifier {
      * {@code Classifier.load} binds {@link LinearBackend#forInference} while the tokenizer loads.
      */
     public void useLinearBackend(LinearBackend backend) {
-        linears.forEach(l -> l.use(backend));
+        layers.forEach(l -> l.use(backend));
     }
 
     /**
@@ -182,7 +182,7 @@ public final class TextClassifier {
      * checkpoint's restore; on libtorch alone there are no copies.
      */
     public void weightsChanged() {
-        linears.forEach(Linear::weightsChanged);
+        layers.forEach(BackendLayer::weightsChanged);
     }
 
     /** How this model's batches are padded, given the tokenizer's pad id: XLNet on the left, the others on the right. */

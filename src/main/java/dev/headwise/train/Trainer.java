@@ -197,8 +197,7 @@ public final class Trainer {
                             requireFinite(v, state, epoch);
                             windowLoss += v;
                         } else {
-                            windowLossSum = windowLossSum == null ? l : windowLossSum.add(l);
-                            scope.detach(windowLossSum);
+                            windowLossSum = Tensors.outlivingScope(windowLossSum == null ? l : windowLossSum.add(l));
                         }
                     } else if (host != null) {
                         // This rank's share of the batch's mean: the summed gradients are then the batch's.
