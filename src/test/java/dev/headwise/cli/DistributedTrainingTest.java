@@ -131,7 +131,11 @@ class DistributedTrainingTest {
             float[] w2 = Tensors.toFloats(m2.get(name));
             for (int i = 0; i < w1.length; i++) maxDiff = Math.max(maxDiff, Math.abs(w1[i] - w2[i]));
         }
-        assertTrue(maxDiff < 1e-5, "final weights within fp32 rounding, max difference " + maxDiff);
+        // AdamW divides each gradient by its running RMS, so the sums' rounding (their order differs between one
+        // process and two, and with how the CPU's BLAS blocks each product) reaches the weights a little more each
+        // step. The bound is a five-hundredth of one step at --lr 5e-2; a wrong share of the data moves weights by
+        // whole steps.
+        assertTrue(maxDiff < 1e-4, "final weights within accumulated fp32 rounding, max difference " + maxDiff);
         var losses = a.stream().filter(r -> r.get("type").asText().equals("train")).mapToDouble(r -> r.get("loss").asDouble()).toArray();
         // The curve moves by far more than the tolerance, so equal curves say something.
         assertTrue(Arrays.stream(losses).max().orElseThrow() - Arrays.stream(losses).min().orElseThrow() > 1e-2,
