@@ -37,6 +37,8 @@ public final class TrainOptions {
         /** Of a {@link TrainRequest}: the fraction of the data held out for evaluation without eval data. */
         public static final String EVAL_SPLIT = "0.1";
         public static final String TEST_SPLIT = "0";
+        /** Of a {@link TrainRequest}: how long a data-parallel process waits for the others, in seconds. */
+        public static final String DIST_TIMEOUT_SECONDS = "300";
 
         private Defaults() {}
     }

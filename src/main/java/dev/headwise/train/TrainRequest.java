@@ -113,7 +113,7 @@ public final class TrainRequest {
         private boolean overwrite;
         private Device device;
         private World world = World.single();
-        private Duration timeout = Duration.ofMinutes(5);
+        private Duration timeout = Duration.ofSeconds(Long.parseLong(TrainOptions.Defaults.DIST_TIMEOUT_SECONDS));
 
         private Builder(Path data, DatasetSpec spec, Path model, Path out) {
             this.data = Objects.requireNonNull(data, "data");
