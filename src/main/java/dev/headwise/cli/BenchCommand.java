@@ -16,6 +16,7 @@ import dev.headwise.Task;
 import dev.headwise.model.Blas;
 import dev.headwise.model.Devices;
 import dev.headwise.model.Heads;
+import dev.headwise.model.Import;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.train.AdamW;
@@ -26,7 +27,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -226,7 +226,7 @@ final class BenchCommand {
             Path dir = Files.createTempDirectory("headwise-bench-");
             InferBench.Report r;
             try {
-                importBundled(bundled, dir.resolve("model"));
+                Import.bundled(bundled, dir.resolve("model"), false);
                 byte[] onnx = bundled.readOnnx();
                 String ortModel = "the bundled ONNX export (fp32)";
                 if (settings.precision() == InferencePrecision.INT8) {
@@ -327,11 +327,11 @@ final class BenchCommand {
         }
 
         /** The bundled MiniLM encoder with a fresh binary head, saved as a classifier under {@code dir}. */
-        private static Path savedMiniLm(Path dir) {
+        private static Path savedMiniLm(Path dir) throws java.io.IOException {
             BundledModel bundled = BundledModels.ALL_MINILM_L6_V2;
             Path encoder = dir.resolve("encoder");
             Path classifier = dir.resolve("classifier");
-            importBundled(bundled, encoder);
+            Import.bundled(bundled, encoder, false);
             var heads = Heads.single(Task.BINARY, List.of("ham", "spam"));
             ModelFiles.save(ModelFiles.fromPretrained(encoder, heads, Devices.parse("cpu")).model(), classifier);
             try {
@@ -346,16 +346,5 @@ final class BenchCommand {
     /** The environment's OpenBLAS pinning, which slows the peers and any OpenBLAS run alike, said up front. */
     private static void warnIfPinned(PrintWriter out) {
         Blas.pinningWarning(System.getenv(), Blas.cpuFlags()).ifPresent(w -> out.printf("warning           %s%n", w));
-    }
-
-    /** The same import as {@code headwise import --bundled}, its progress line discarded. */
-    private static void importBundled(BundledModel bundled, Path out) {
-        var importer = new CommandLine(new ImportCommand());
-        importer.setOut(new PrintWriter(Writer.nullWriter()));
-        var err = new java.io.StringWriter();
-        importer.setErr(new PrintWriter(err));
-        if (importer.execute("--bundled", bundled.name(), "--out", out.toString()) != 0) {
-            throw new HeadwiseException("importing the bundled model " + bundled.name() + " failed: " + err.toString().strip());
-        }
     }
 }

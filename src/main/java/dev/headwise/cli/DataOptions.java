@@ -2,7 +2,6 @@ package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.data.DatasetSpec;
@@ -10,12 +9,11 @@ import dev.headwise.data.EmptyTextPolicy;
 import dev.headwise.data.LabelScheme;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which columns hold the text and the labels. {@code train} saves them with the model, so {@code evaluate}
- * can default to them.
+ * Which columns hold the text and the labels. {@code train} saves them with the model (config.json's
+ * {@code headwise.data}), so {@code evaluate} can default to them.
  */
 final class DataOptions {
     @Option(names = "--text-column", split = ",", paramLabel = "NAME",
@@ -95,19 +93,5 @@ final class DataOptions {
                     : new LabelScheme.PathColumn(column, levelSeparator != null ? levelSeparator : ".",
                     levels != null ? levels : 0, List.of());
         };
-    }
-
-    /** What {@link #defaultsFrom} reads back, saved in the model's config under {@code headwise.data}. */
-    ObjectNode toJson() {
-        ObjectNode o = JSON.createObjectNode();
-        o.set("text_columns", JSON.valueToTree(textColumns != null ? textColumns : List.of("text")));
-        o.put("text_separator", textSeparator != null ? textSeparator : DatasetSpec.DEFAULT_SEPARATOR);
-        o.put("task", task().id());
-        if (labelColumns != null) o.set("label_columns", JSON.valueToTree(new ArrayList<>(labelColumns)));
-        else o.put("label_column", labelColumn != null ? labelColumn : "label");
-        if (labelSeparator != null) o.put("label_separator", labelSeparator);
-        if (levelSeparator != null) o.put("level_separator", levelSeparator);
-        if (levels != null) o.put("levels", levels);
-        return o;
     }
 }

@@ -2,6 +2,9 @@ package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.data.DatasetSpec;
+import dev.headwise.data.EmptyTextPolicy;
+import dev.headwise.data.LabelScheme;
 import dev.headwise.data.spamassassin.EmailRow;
 import dev.headwise.data.spamassassin.OutputFormat;
 import dev.headwise.data.spamassassin.SpamAssassinConverter;
@@ -22,8 +25,13 @@ import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Tokenizers;
 import dev.headwise.tokenize.Truncation;
 import dev.headwise.tokenize.Windows;
+import dev.headwise.train.TrainOptions;
+import dev.headwise.train.TrainRequest;
+import dev.headwise.train.TrainResult;
+import dev.headwise.train.Training;
 import dev.headwise.weights.onnx.BundledModel;
 import dev.headwise.weights.onnx.BundledModels;
+import org.bytedeco.pytorch.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +54,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -55,8 +64,8 @@ import static dev.headwise.cli.DemoSplits.text;
 /**
  * {@code headwise demo}: fine-tunes the bundled all-MiniLM-L6-v2 encoder on the SpamAssassin corpus as a
  * two-level classifier (ham|spam, then easy_ham|hard_ham|spam), scores it once on a held-out test split and
- * writes test_metrics.json and report.html. Training itself is {@code headwise train}, run in-process on the
- * split files the demo writes, so the demo exercises exactly what users run.
+ * writes test_metrics.json and report.html. Training is {@link Training#run} on the split files the demo writes,
+ * the request {@code headwise train} makes from the command line the report shows.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fine-tune the pretrained all-MiniLM-L6-v2 encoder on the SpamAssassin email corpus as a two-level "
@@ -69,6 +78,11 @@ final class DemoCommand implements Callable<Integer> {
     private static final int SHOWN_ERRORS = 8;
     private static final int PREDICT_BATCH = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final double WARMUP_RATIO = 0.1;
+    private static final int LOG_EVERY = 5;
+    /** The emails as {@code headwise dataset spam-assassin} writes them: subject and body, the label path. */
+    private static final DatasetSpec SPEC = new DatasetSpec(List.of("subject", "body"), DatasetSpec.DEFAULT_SEPARATOR,
+            new LabelScheme.PathColumn("label", ".", DemoSplits.LEVELS.size(), List.of()), EmptyTextPolicy.ERROR, null);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -152,21 +166,20 @@ final class DemoCommand implements Callable<Integer> {
         console.println("2/4 model: " + (fromScratch ? "random DistilBERT-shaped encoder " + shape() : "pretrained all-MiniLM-L6-v2"));
         console.flush();
         t = System.nanoTime();
-        List<String> modelArgs = fromScratch ? scratchModel(run.resolve("scratch")) : List.of("--model",
-                ImportedModelCache.locateOrImport(BundledModels.ALL_MINILM_L6_V2, cache).toString());
+        Path model = fromScratch ? scratchModel(run.resolve("scratch"))
+                : ImportedModelCache.locateOrImport(BundledModels.ALL_MINILM_L6_V2, cache);
         timings.add(new Timing(fromScratch ? "write the from-scratch config" : "import the encoder (or find it cached)",
                 seconds(t), 0));
 
         console.println("3/4 training");
         console.flush();
         Path modelDir = run.resolve("model");
-        List<String> trainArgs = trainArgs(data, modelArgs, modelDir);
         t = System.nanoTime();
-        CommandLine train = Main.commandLine();
-        train.setOut(console);
-        train.setErr(spec.commandLine().getErr());
-        int trained = train.execute(trainArgs.toArray(String[]::new));
-        if (trained != 0) return trained;
+        var stop = new AtomicBoolean();
+        TrainCommand.installInterruptHandler(stop, console);
+        TrainResult trained = Training.run(trainRequest(data, model, modelDir, common.setUp()),
+                TrainCommand.listener(console, stop));
+        if (trained.status() == TrainResult.Status.INTERRUPTED) return 130;
         long trainSamples = (long) epochs * splits.train().size();
         timings.add(new Timing("training, with evaluation and checkpoints", seconds(t), trainSamples));
         timings.add(new Timing("training steps alone (the logged windows summed)",
@@ -183,8 +196,8 @@ final class DemoCommand implements Callable<Integer> {
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(TestMetricsJson.of(test.metrics())));
 
         var report = new RunReport("headwise demo: SpamAssassin, " + (fromScratch ? "from scratch" : "all-MiniLM-L6-v2 fine-tuned"),
-                reproduce(trainArgs), settings(splits, loadAtStart), counts, test.metrics(), timings, test.errors(),
-                modelDir.resolve("training_curves.png"));
+                reproduce(trainArgs(data, model, modelDir)), settings(splits, loadAtStart), counts, test.metrics(), timings,
+                test.errors(), modelDir.resolve("training_curves.png"));
         report.write(run.resolve("report.html"));
         print(console, test, timings, run);
         return check ? checkTargets(console, test.metrics()) : 0;
@@ -247,8 +260,8 @@ final class DemoCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** A DistilBERT config of {@link #scratchShape} with the bundled tokenizer beside it, as {@code train} args. */
-    private List<String> scratchModel(Path dir) throws IOException {
+    /** A DistilBERT config of {@link #scratchShape} with the bundled tokenizer beside it; returns the config. */
+    private Path scratchModel(Path dir) throws IOException {
         BundledModel bundled = BundledModels.ALL_MINILM_L6_V2;
         int vocab;
         try (TextTokenizer tokenizer = Tokenizers.load(bundled)) {
@@ -259,7 +272,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         ConfigJson.writeEncoder(config, dir.resolve("config.json"));
         bundled.copyTokenizerTo(dir.resolve("tokenizer.json"));
-        return List.of("--model", dir.resolve("config.json").toString(), "--from-scratch");
+        return dir.resolve("config.json");
     }
 
     private String shape() {
@@ -267,17 +280,29 @@ final class DemoCommand implements Callable<Integer> {
                 scratchShape[2], scratchShape[3]);
     }
 
-    private List<String> trainArgs(Path data, List<String> modelArgs, Path modelDir) {
+    /** The training step of the run: {@code headwise train} on the split files the demo wrote. */
+    private TrainRequest trainRequest(Path data, Path model, Path modelDir, Device device) {
+        var options = TrainOptions.builder().epochs(epochs).batchSize(batchSize).lr(lr).warmupRatio(WARMUP_RATIO).seed(seed)
+                .logEvery(LOG_EVERY).keepLast(1).build();
+        return TrainRequest.builder(data.resolve("train").resolve(SpamAssassinConverter.CSV_FILE), SPEC, model, modelDir)
+                .evalData(data.resolve("eval").resolve(SpamAssassinConverter.CSV_FILE)).fromScratch(fromScratch)
+                .options(options).truncation(new Truncation(maxLength, tailTokens())).windows(windows.requested())
+                .device(device).build();
+    }
+
+    /** The {@code headwise train} command line that makes {@link #trainRequest}, for the report. */
+    private List<String> trainArgs(Path data, Path model, Path modelDir) {
         var args = new ArrayList<>(List.of("train",
                 "--data", data.resolve("train").resolve(SpamAssassinConverter.CSV_FILE).toString(),
                 "--eval-data", data.resolve("eval").resolve(SpamAssassinConverter.CSV_FILE).toString(),
                 "--text-column", "subject", "--text-column", "body",
-                "--task", "hierarchical", "--label-column", "label", "--level-separator", ".", "--levels", "2"));
-        args.addAll(modelArgs);
+                "--task", "hierarchical", "--label-column", "label", "--level-separator", ".",
+                "--levels", Integer.toString(DemoSplits.LEVELS.size()), "--model", model.toString()));
+        if (fromScratch) args.add("--from-scratch");
         args.addAll(List.of("--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize),
-                "--lr", plain(lr), "--warmup-ratio", "0.1", "--max-length", Integer.toString(maxLength),
-                "--tail-tokens", Integer.toString(tailTokens()), "--seed", Long.toString(seed), "--log-every", "5",
-                "--keep-last", "1",
+                "--lr", plain(lr), "--warmup-ratio", plain(WARMUP_RATIO), "--max-length", Integer.toString(maxLength),
+                "--tail-tokens", Integer.toString(tailTokens()), "--seed", Long.toString(seed),
+                "--log-every", Integer.toString(LOG_EVERY), "--keep-last", "1",
                 "--device", common.device, "--out", modelDir.toString()));
         args.addAll(windows.args());
         if (common.threads != null) args.addAll(List.of("--threads", common.threads.toString()));

@@ -2,6 +2,7 @@ package dev.headwise.cli;
 
 import dev.headwise.HeadwiseException;
 import dev.headwise.distributed.World;
+import dev.headwise.train.TrainOptions;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class DistributedOptions {
     @Option(names = "--master-port", paramLabel = "PORT",
             description = "Port they meet on (default: a free port on one machine, " + DEFAULT_PORT + " across machines).")
     Integer masterPort;
-    @Option(names = "--dist-timeout", defaultValue = "300", paramLabel = "SECONDS",
+    @Option(names = "--dist-timeout", defaultValue = TrainOptions.Defaults.DIST_TIMEOUT_SECONDS, paramLabel = "SECONDS",
             description = "How long a process waits for the others (to meet, in a collective, for a checkpoint) before it stops (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 

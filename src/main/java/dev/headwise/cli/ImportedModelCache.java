@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.model.Import;
 import dev.headwise.weights.onnx.BundledModel;
 
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class ImportedModelCache {
         String source = sourceDigest(model);
         Path dir = cacheRoot.resolve("models").resolve(model.name() + "-" + source.substring(0, 12));
         if (isValid(dir, source)) return dir;
-        ImportCommand.importBundled(model, dir, true);
+        Import.bundled(model, dir, true);
         ObjectNode manifest = JSON.createObjectNode().put("source", model.name()).put("source_sha256", source);
         ObjectNode files = manifest.putObject("files");
         for (String file : FILES) files.put(file, sha256(dir.resolve(file)));

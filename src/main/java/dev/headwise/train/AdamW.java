@@ -21,6 +21,8 @@ public final class AdamW {
 
     /** Hyper-parameters; HF Trainer defaults except the learning rate, which the schedule sets per step. */
     public record Options(double beta1, double beta2, double eps, double weightDecay) {
+        static final double BETA1 = 0.9, BETA2 = 0.999;
+
         public Options {
             if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
                 throw new HeadwiseException("AdamW betas must be in [0, 1), got " + beta1 + ", " + beta2 + ".");
@@ -29,8 +31,9 @@ public final class AdamW {
             if (!(weightDecay >= 0)) throw new HeadwiseException("weight decay must be >= 0, got " + weightDecay + ".");
         }
 
+        /** torch's betas with the epsilon and weight decay of {@link TrainOptions.Defaults}. */
         public static Options defaults() {
-            return new Options(0.9, 0.999, 1e-8, 0.01);
+            return TrainOptions.defaults().adamw();
         }
     }
 

@@ -5,37 +5,91 @@ import dev.headwise.data.LengthGrouping;
 import dev.headwise.model.Precision;
 
 /**
- * How to train, with HF {@code TrainingArguments}-like defaults.
- *
- * @param epochs          passes over the training data (ignored when {@code maxSteps} > 0)
- * @param maxSteps        optimizer steps to run; 0 means {@code epochs} decides
- * @param warmupSteps     linear warmup in steps; when 0, {@code warmupRatio} x total steps
- * @param evalEvery       evaluate every N optimizer steps; 0 means at the end of each epoch
- * @param saveEvery       checkpoint every N optimizer steps; 0 means at the end of each epoch
- * @param keepLast        how many checkpoints to keep (the best one is kept as well)
- * @param metric          the eval metric that picks the best checkpoint; null means the task's default
- * @param patience        stop after this many evaluations without improvement; 0 disables early stopping
- * @param logEvery        write a log record every N optimizer steps
- * @param precision       fp32, or bf16 autocast for forward passes (weights and optimizer state stay fp32)
+ * How to train, with HF {@code TrainingArguments}-like defaults. Built with {@link #builder()}, which starts
+ * from {@link Defaults}; the constructor checks every value.
  */
-public record TrainOptions(int epochs, long maxSteps, int batchSize, int gradientAccumulation, double lr,
-                           long warmupSteps, double warmupRatio, LrSchedule.Kind schedule, AdamW.Options adamw,
-                           double maxGradNorm, long seed, boolean freezeEncoder, LengthGrouping grouping,
-                           int evalBatchSize, long evalEvery, long saveEvery, int keepLast, String metric,
-                           int patience, int logEvery, Precision precision) {
+public final class TrainOptions {
+    /**
+     * The defaults, as the text {@code headwise train --help} shows and parses, so that the command line and
+     * the Java API start from the same values.
+     */
+    public static final class Defaults {
+        public static final String EPOCHS = "3";
+        public static final String MAX_STEPS = "0";
+        public static final String BATCH_SIZE = "16";
+        public static final String GRADIENT_ACCUMULATION = "1";
+        public static final String LR = "5e-5";
+        public static final String WARMUP_STEPS = "0";
+        public static final String WARMUP_RATIO = "0";
+        public static final String SCHEDULE = "linear";
+        public static final String WEIGHT_DECAY = "0.01";
+        public static final String ADAM_EPS = "1e-8";
+        public static final String MAX_GRAD_NORM = "1.0";
+        public static final String SEED = "42";
+        public static final String EVAL_EVERY = "0";
+        public static final String SAVE_EVERY = "0";
+        public static final String KEEP_LAST = "2";
+        public static final String PATIENCE = "0";
+        public static final String LOG_EVERY = "10";
+        /** Of a {@link TrainRequest}: tokens per text, at most the model's positions. */
+        public static final String MAX_LENGTH = "128";
+        public static final String TAIL_TOKENS = "0";
+        /** Of a {@link TrainRequest}: the fraction of the data held out for evaluation without eval data. */
+        public static final String EVAL_SPLIT = "0.1";
+        public static final String TEST_SPLIT = "0";
+        /** Of a {@link TrainRequest}: how long a data-parallel process waits for the others, in seconds. */
+        public static final String DIST_TIMEOUT_SECONDS = "300";
 
-    /** As the canonical constructor, in fp32. */
-    public TrainOptions(int epochs, long maxSteps, int batchSize, int gradientAccumulation, double lr, long warmupSteps,
-                        double warmupRatio, LrSchedule.Kind schedule, AdamW.Options adamw, double maxGradNorm, long seed,
-                        boolean freezeEncoder, LengthGrouping grouping, int evalBatchSize, long evalEvery, long saveEvery,
-                        int keepLast, String metric, int patience, int logEvery) {
-        this(epochs, maxSteps, batchSize, gradientAccumulation, lr, warmupSteps, warmupRatio, schedule, adamw, maxGradNorm,
-                seed, freezeEncoder, grouping, evalBatchSize, evalEvery, saveEvery, keepLast, metric, patience, logEvery,
-                Precision.FP32);
+        private Defaults() {}
     }
 
-    public TrainOptions {
+    private final int epochs;
+    private final long maxSteps;
+    private final int batchSize;
+    private final int gradientAccumulation;
+    private final double lr;
+    private final long warmupSteps;
+    private final double warmupRatio;
+    private final LrSchedule.Kind schedule;
+    private final AdamW.Options adamw;
+    private final double maxGradNorm;
+    private final long seed;
+    private final boolean freezeEncoder;
+    private final LengthGrouping grouping;
+    private final int evalBatchSize;
+    private final long evalEvery;
+    private final long saveEvery;
+    private final int keepLast;
+    private final String metric;
+    private final int patience;
+    private final int logEvery;
+    private final Precision precision;
+
+    private TrainOptions(Builder b) {
+        epochs = b.epochs;
+        maxSteps = b.maxSteps;
+        batchSize = b.batchSize;
+        gradientAccumulation = b.gradientAccumulation;
+        lr = b.lr;
+        warmupSteps = b.warmupSteps;
+        warmupRatio = b.warmupRatio;
+        schedule = b.schedule;
+        adamw = new AdamW.Options(AdamW.Options.BETA1, AdamW.Options.BETA2, b.adamEps, b.weightDecay);
+        maxGradNorm = b.maxGradNorm;
+        seed = b.seed;
+        freezeEncoder = b.freezeEncoder;
+        grouping = b.grouping;
+        // Evaluation keeps no activations for backward, so it affords twice the training batch.
+        evalBatchSize = b.evalBatchSize != null ? b.evalBatchSize : Math.max(32, batchSize * 2);
+        evalEvery = b.evalEvery;
+        saveEvery = b.saveEvery;
+        keepLast = b.keepLast;
+        metric = b.metric;
+        patience = b.patience;
+        logEvery = b.logEvery;
+        precision = b.precision;
         if (precision == null) throw new HeadwiseException("precision is missing.");
+        if (schedule == null || grouping == null) throw new HeadwiseException("the schedule and the length grouping are missing.");
         if (epochs < 1 && maxSteps < 1) throw new HeadwiseException("--epochs or --max-steps must be at least 1, got --epochs " + epochs + ".");
         if (batchSize < 1) throw new HeadwiseException("--batch-size must be at least 1, got " + batchSize + ".");
         if (!(lr > 0 && Double.isFinite(lr))) throw new HeadwiseException("--lr must be a positive number, got " + lr + ".");
@@ -51,10 +105,256 @@ public record TrainOptions(int epochs, long maxSteps, int batchSize, int gradien
         }
     }
 
-    /** HF Trainer defaults (lr 5e-5, batch 8 -> 16 here, 3 epochs, linear decay, no warmup). */
-    public static TrainOptions defaults() {
-        return new TrainOptions(3, 0, 16, 1, 5e-5, 0, 0.0, LrSchedule.Kind.LINEAR, AdamW.Options.defaults(), 1.0,
-                42, false, LengthGrouping.NONE, 64, 0, 0, 2, null, 0, 10);
+    /** A builder holding the {@link Defaults}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
+    /** The {@link Defaults}. */
+    public static TrainOptions defaults() {
+        return builder().build();
+    }
+
+    /** Passes over the training data (ignored when {@link #maxSteps()} is above 0). */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** Optimizer steps to run; 0 means {@link #epochs()} decides. */
+    public long maxSteps() {
+        return maxSteps;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public int gradientAccumulation() {
+        return gradientAccumulation;
+    }
+
+    /** The peak learning rate. */
+    public double lr() {
+        return lr;
+    }
+
+    /** Linear warmup in steps; when 0, {@link #warmupRatio()} of all steps. */
+    public long warmupSteps() {
+        return warmupSteps;
+    }
+
+    public double warmupRatio() {
+        return warmupRatio;
+    }
+
+    public LrSchedule.Kind schedule() {
+        return schedule;
+    }
+
+    public AdamW.Options adamw() {
+        return adamw;
+    }
+
+    /** Gradient clipping; 0 disables it. */
+    public double maxGradNorm() {
+        return maxGradNorm;
+    }
+
+    /** Seed of the initialisation, shuffling and dropout. */
+    public long seed() {
+        return seed;
+    }
+
+    public boolean freezeEncoder() {
+        return freezeEncoder;
+    }
+
+    public LengthGrouping grouping() {
+        return grouping;
+    }
+
+    public int evalBatchSize() {
+        return evalBatchSize;
+    }
+
+    /** Evaluate every N optimizer steps; 0 means at the end of each epoch. */
+    public long evalEvery() {
+        return evalEvery;
+    }
+
+    /** Checkpoint every N optimizer steps; 0 means at the end of each epoch. */
+    public long saveEvery() {
+        return saveEvery;
+    }
+
+    /** How many checkpoints to keep (the best one is kept as well). */
+    public int keepLast() {
+        return keepLast;
+    }
+
+    /** The eval metric that picks the best checkpoint; null means the task's default. */
+    public String metric() {
+        return metric;
+    }
+
+    /** Stop after this many evaluations without improvement; 0 disables early stopping. */
+    public int patience() {
+        return patience;
+    }
+
+    /** Write a log record every N optimizer steps. */
+    public int logEvery() {
+        return logEvery;
+    }
+
+    /** fp32, or bf16 autocast for forward passes (weights and optimizer state stay fp32). */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** Collects options; {@link #build()} checks them. */
+    public static final class Builder {
+        private int epochs = Integer.parseInt(Defaults.EPOCHS);
+        private long maxSteps = Long.parseLong(Defaults.MAX_STEPS);
+        private int batchSize = Integer.parseInt(Defaults.BATCH_SIZE);
+        private int gradientAccumulation = Integer.parseInt(Defaults.GRADIENT_ACCUMULATION);
+        private double lr = Double.parseDouble(Defaults.LR);
+        private long warmupSteps = Long.parseLong(Defaults.WARMUP_STEPS);
+        private double warmupRatio = Double.parseDouble(Defaults.WARMUP_RATIO);
+        private LrSchedule.Kind schedule = LrSchedule.Kind.parse(Defaults.SCHEDULE);
+        private double weightDecay = Double.parseDouble(Defaults.WEIGHT_DECAY);
+        private double adamEps = Double.parseDouble(Defaults.ADAM_EPS);
+        private double maxGradNorm = Double.parseDouble(Defaults.MAX_GRAD_NORM);
+        private long seed = Long.parseLong(Defaults.SEED);
+        private boolean freezeEncoder;
+        private LengthGrouping grouping = LengthGrouping.NONE;
+        private Integer evalBatchSize;
+        private long evalEvery = Long.parseLong(Defaults.EVAL_EVERY);
+        private long saveEvery = Long.parseLong(Defaults.SAVE_EVERY);
+        private int keepLast = Integer.parseInt(Defaults.KEEP_LAST);
+        private String metric;
+        private int patience = Integer.parseInt(Defaults.PATIENCE);
+        private int logEvery = Integer.parseInt(Defaults.LOG_EVERY);
+        private Precision precision = Precision.FP32;
+
+        private Builder() {}
+
+        public Builder epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        public Builder maxSteps(long maxSteps) {
+            this.maxSteps = maxSteps;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder gradientAccumulation(int steps) {
+            this.gradientAccumulation = steps;
+            return this;
+        }
+
+        public Builder lr(double lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        public Builder warmupSteps(long warmupSteps) {
+            this.warmupSteps = warmupSteps;
+            return this;
+        }
+
+        public Builder warmupRatio(double warmupRatio) {
+            this.warmupRatio = warmupRatio;
+            return this;
+        }
+
+        public Builder schedule(LrSchedule.Kind schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** AdamW weight decay, not applied to biases and LayerNorm. */
+        public Builder weightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        public Builder adamEps(double adamEps) {
+            this.adamEps = adamEps;
+            return this;
+        }
+
+        public Builder maxGradNorm(double maxGradNorm) {
+            this.maxGradNorm = maxGradNorm;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Train the heads only. */
+        public Builder freezeEncoder(boolean freezeEncoder) {
+            this.freezeEncoder = freezeEncoder;
+            return this;
+        }
+
+        public Builder grouping(LengthGrouping grouping) {
+            this.grouping = grouping;
+            return this;
+        }
+
+        /** The evaluation batch; unset, twice the training batch and at least 32. */
+        public Builder evalBatchSize(int evalBatchSize) {
+            this.evalBatchSize = evalBatchSize;
+            return this;
+        }
+
+        public Builder evalEvery(long evalEvery) {
+            this.evalEvery = evalEvery;
+            return this;
+        }
+
+        public Builder saveEvery(long saveEvery) {
+            this.saveEvery = saveEvery;
+            return this;
+        }
+
+        public Builder keepLast(int keepLast) {
+            this.keepLast = keepLast;
+            return this;
+        }
+
+        /** Null: the task's default metric. */
+        public Builder metric(String metric) {
+            this.metric = metric;
+            return this;
+        }
+
+        public Builder patience(int patience) {
+            this.patience = patience;
+            return this;
+        }
+
+        public Builder logEvery(int logEvery) {
+            this.logEvery = logEvery;
+            return this;
+        }
+
+        public Builder precision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        public TrainOptions build() {
+            return new TrainOptions(this);
+        }
+    }
 }

@@ -9,7 +9,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ public final class TrainingLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BufferedWriter jsonl; // null for a rank other than 0, which reports nothing
-    private final PrintWriter console;
+    private final TrainListener listener;
     /** Null without a terminal, and once the last step is shown (so that later lines do not redraw it). */
     private ProgressBar bar;
 
@@ -36,7 +35,7 @@ public final class TrainingLog implements AutoCloseable {
 
     private TrainingLog() {
         jsonl = null;
-        console = new PrintWriter(java.io.Writer.nullWriter());
+        listener = TrainListener.SILENT;
         bar = null;
     }
 
@@ -44,8 +43,8 @@ public final class TrainingLog implements AutoCloseable {
      * @param resumedAt when resuming, records after this step (written by the interrupted run after its
      *                  last checkpoint) are dropped so the file reads as one uninterrupted run; -1 starts afresh
      */
-    public TrainingLog(Path metricsJsonl, PrintWriter console, boolean progressBar, long totalSteps, long resumedAt) {
-        this.console = console;
+    public TrainingLog(Path metricsJsonl, TrainListener listener, long totalSteps, long resumedAt) {
+        this.listener = listener;
         try {
             Files.createDirectories(metricsJsonl.toAbsolutePath().getParent());
             if (resumedAt >= 0 && Files.exists(metricsJsonl)) {
@@ -62,7 +61,7 @@ public final class TrainingLog implements AutoCloseable {
         } catch (IOException e) {
             throw new HeadwiseException("cannot write " + metricsJsonl + ": " + e.getMessage(), e);
         }
-        bar = progressBar ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
+        bar = listener.progressBar() ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null;
         if (bar != null && resumedAt > 0) bar.stepTo(resumedAt);
     }
@@ -97,8 +96,7 @@ public final class TrainingLog implements AutoCloseable {
                 bar = null;
             }
         } else {
-            console.printf(Locale.ROOT, "step %d/%d  %s  eta %s%n", step, total, extra, duration(etaSeconds));
-            console.flush();
+            listener.info(String.format(Locale.ROOT, "step %d/%d  %s  eta %s", step, total, extra, duration(etaSeconds)));
         }
     }
 
@@ -114,8 +112,7 @@ public final class TrainingLog implements AutoCloseable {
     /** A line for the person watching, printed above the progress bar if there is one. */
     public void info(String line) {
         if (bar != null) bar.pause();
-        console.println(line);
-        console.flush();
+        listener.info(line);
         if (bar != null) bar.resume();
     }
 

@@ -17,8 +17,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,8 +37,9 @@ class TrainerTest {
     static final int[] EVAL = IntStream.range(48, 60).toArray();
 
     static TrainOptions options(int epochs) {
-        return new TrainOptions(epochs, 0, 8, 2, 1e-2, 2, 0, LrSchedule.Kind.LINEAR, AdamW.Options.defaults(), 1.0,
-                7, false, dev.headwise.data.LengthGrouping.SHUFFLED, 16, 4, 3, 2, null, 0, 1);
+        return TrainOptions.builder().epochs(epochs).batchSize(8).gradientAccumulation(2).lr(1e-2).warmupSteps(2).seed(7)
+                .grouping(dev.headwise.data.LengthGrouping.SHUFFLED).evalBatchSize(16).evalEvery(4).saveEvery(3)
+                .keepLast(2).logEvery(1).build();
     }
 
     private Heads heads() {
@@ -65,9 +64,8 @@ class TrainerTest {
         var trainer = new Trainer(model, new Loss(heads(), Loss.LossOptions.NONE), options(epochs), out.resolve("checkpoints"),
                 null, new Evaluator.Options(16, null, true));
         Path from = resume ? trainer.resumable().orElseThrow() : null;
-        var console = new StringWriter();
         Trainer.Outcome outcome;
-        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), new PrintWriter(console), false,
+        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), TrainListener.SILENT,
                 trainer.totalSteps(TRAIN.length), resume ? Checkpoints.stepOf(from) : -1)) {
             outcome = trainer.train(new Trainer.Part(CORPUS, DATA, TRAIN), new Trainer.Part(CORPUS, DATA, EVAL), from, log, stop);
         }
@@ -116,7 +114,7 @@ class TrainerTest {
         var trainer = new Trainer(model, new Loss(heads(), Loss.LossOptions.NONE), options(3), out.resolve("checkpoints"),
                 null, new Evaluator.Options(16, null, true));
         Path from = trainer.resumable().orElseThrow();
-        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), new PrintWriter(new StringWriter()), false, 9, 3)) {
+        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), TrainListener.SILENT, 9, 3)) {
             var e = org.junit.jupiter.api.Assertions.assertThrows(dev.headwise.HeadwiseException.class, () ->
                     trainer.train(new Trainer.Part(CORPUS, DATA, TRAIN), new Trainer.Part(CORPUS, DATA, EVAL), from, log,
                             s -> {

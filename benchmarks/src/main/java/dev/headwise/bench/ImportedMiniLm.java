@@ -4,9 +4,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.headwise.Task;
-import dev.headwise.cli.Main;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.model.Heads;
+import dev.headwise.model.Import;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.LinearBackend;
 import dev.headwise.model.ModelFiles;
@@ -37,9 +37,7 @@ public class ImportedMiniLm {
         int threads = org.bytedeco.pytorch.global.torch.get_num_threads();
         dir = Files.createTempDirectory("headwise-jmh-");
         Path out = dir.resolve("minilm");
-        if (Main.commandLine().execute("import", "--bundled", "all-minilm-l6-v2", "--out", out.toString()) != 0) {
-            throw new IllegalStateException("importing the bundled MiniLM failed");
-        }
+        Import.bundled(BundledModels.ALL_MINILM_L6_V2, out, false);
         model = ModelFiles.fromPretrained(out, Heads.single(Task.MULTICLASS, List.of("a", "b")), new Device("cpu")).model();
         model.useLinearBackend(LinearBackend.forInference(InferencePrecision.FP32));  // as Classifier.load does
         env = OrtEnvironment.getEnvironment();

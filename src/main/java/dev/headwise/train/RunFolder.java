@@ -1,4 +1,4 @@
-package dev.headwise.cli;
+package dev.headwise.train;
 
 import dev.headwise.HeadwiseException;
 import dev.headwise.io.AtomicFiles;
@@ -9,13 +9,13 @@ import java.nio.file.Path;
 
 /**
  * A training run's output folder. The run is built in a hidden sibling, {@code .<name>.partial}, and
- * renamed to {@code --out} only when it has finished, so a rejected, failed or interrupted run never
+ * renamed to the run's folder only when it has finished, so a rejected, failed or interrupted run never
  * leaves a half-written {@code --out} (nor replaces an existing one). An interrupted run stays in the
  * sibling for {@code --resume}.
  */
-final class RunFolder {
+public final class RunFolder {
     /** What the command should do with the folders it found. */
-    enum Plan { FRESH, RESUME, FINISHED }
+    public enum Plan { FRESH, RESUME, FINISHED }
 
     private final Path target;
     private final Path work;
@@ -29,7 +29,7 @@ final class RunFolder {
     }
 
     /** Checks the folders against --resume and --overwrite; writes nothing. */
-    static RunFolder plan(Path out, boolean resume, boolean overwrite) {
+    public static RunFolder plan(Path out, boolean resume, boolean overwrite) {
         if (resume && overwrite) throw new HeadwiseException("give --resume or --overwrite, not both.");
         if (Files.exists(out) && !Files.isDirectory(out)) throw new HeadwiseException(out + " exists and is not a directory.");
         var probe = new RunFolder(out, Plan.FRESH);
@@ -47,37 +47,37 @@ final class RunFolder {
         return probe;
     }
 
-    Plan plan() {
+    public Plan plan() {
         return plan;
     }
 
     /** Where the run writes until it is published. */
-    Path work() {
+    public Path work() {
         return work;
     }
 
-    Path target() {
+    public Path target() {
         return target;
     }
 
     /** Creates the working folder; a fresh run first clears the leftovers of an earlier unfinished one. */
-    void create() throws IOException {
+    public void create() throws IOException {
         if (plan == Plan.FRESH) AtomicFiles.deleteTree(work);
         Files.createDirectories(work);
     }
 
     /** Removes the working folder (a run that failed before anything worth resuming was written). */
-    void discard() throws IOException {
+    public void discard() throws IOException {
         AtomicFiles.deleteTree(work);
     }
 
     /** Renames the finished run into place, replacing an earlier run there (--overwrite). */
-    void publish() throws IOException {
+    public void publish() throws IOException {
         AtomicFiles.publishDirectory(work, target);
     }
 
     /** The bytes under {@code dir}, as "870 MB". */
-    static String size(Path dir) throws IOException {
+    public static String size(Path dir) throws IOException {
         long bytes;
         try (var s = Files.walk(dir)) {
             bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
