@@ -1,6 +1,5 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
 import dev.headwise.data.spamassassin.EmailRow;
 import dev.headwise.data.spamassassin.OutputFormat;
@@ -9,6 +8,7 @@ import dev.headwise.data.spamassassin.SpamAssassinCorpus;
 import dev.headwise.infer.Classifier;
 import dev.headwise.infer.Prediction;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 import dev.headwise.metrics.ClassificationMetrics;
 import dev.headwise.metrics.HierarchicalMetrics;
 import dev.headwise.model.ConfigJson;
@@ -68,7 +68,6 @@ final class DemoCommand implements Callable<Integer> {
     static final double LEVEL2_TARGET = 0.96;
     private static final int SHOWN_ERRORS = 8;
     private static final int PREDICT_BATCH = 64;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -180,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
         timings.add(test.timing());
         timings.add(new Timing("total", seconds(started), 0));
         AtomicFiles.write(run.resolve("test_metrics.json"),
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(TestMetricsJson.of(test.metrics())));
+                Json.INDENTED.writeValueAsBytes(TestMetricsJson.of(test.metrics())));
 
         var report = new RunReport("headwise demo: SpamAssassin, " + (fromScratch ? "from scratch" : "all-MiniLM-L6-v2 fine-tuned"),
                 reproduce(trainArgs), settings(splits, loadAtStart), counts, test.metrics(), timings, test.errors(),
@@ -288,7 +287,7 @@ final class DemoCommand implements Callable<Integer> {
     private static double trainStepSeconds(Path metricsJsonl) throws IOException {
         return Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(l -> {
             try {
-                return JSON.readTree(l);
+                return Json.MAPPER.readTree(l);
             } catch (IOException e) {
                 throw new HeadwiseException("Line '" + l + "' of " + metricsJsonl + " is not JSON.", e);
             }

@@ -1,7 +1,5 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.data.DatasetReader;
@@ -11,7 +9,7 @@ import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.infer.InferenceOptions;
 import dev.headwise.infer.LoadedModel;
 import dev.headwise.io.AtomicFiles;
-import dev.headwise.metrics.Thresholds;
+import dev.headwise.io.Json;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
@@ -23,7 +21,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
@@ -31,7 +28,6 @@ import java.util.stream.IntStream;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Score a trained model on labelled data (columns default to those it was trained with).")
 final class EvaluateCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -52,19 +48,17 @@ final class EvaluateCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         windows.requested(); // a window option without --windows fails before the model is read
-        boolean trained = ConfigJson.read(model.resolve("config.json")).extras().has("label_space");
+        boolean trained = ConfigJson.read(model.resolve("config.json")).headwise().labelSpace() != null;
         var options = InferenceOptions.cpu().withDevice(common.setUp()).withTask(trained ? null : hfTask())
                 .withPrecision(common.inferencePrecision());
         try (var m = LoadedModel.classifier(model, options)) {
             CommonOptions.reportPrecision(m.precision(), spec.commandLine().getErr());
-            var extras = m.model().config().extras();
-            columns.defaultsFrom(extras.get("data"));
-            LabelSpace space = trained ? LabelSpace.fromConfig(JSON.convertValue(extras.get("label_space"), Map.class))
-                    : labelsOf(m.model().config().heads());
+            var saved = m.model().config().headwise();
+            columns.defaultsFrom(saved.data());
+            LabelSpace space = trained ? saved.labelSpace() : labelsOf(m.model().config().heads());
             LabeledDataset set = DatasetReader.read(data, columns.spec(), space);
             if (!trained && set.unknownLabelRows() > 0) {
                 throw new HeadwiseException(data + " has labels the model does not name: " + set.unknownLabels().keySet()
@@ -75,25 +69,24 @@ final class EvaluateCommand implements Callable<Integer> {
                         set.unknownLabels());
             }
             if (set.size() == 0) throw new HeadwiseException(data + " has no rows with known labels to evaluate.");
-            Truncation truncation = Truncation.of(extras, m.maxLength());
-            var reading = windows.orSaved(extras);
+            Truncation truncation = m.truncation();
+            var reading = windows.orSaved(saved);
             var corpus = reading == null ? TokenizedCorpus.build(set.texts(), m.tokenizer(), truncation)
                     : TokenizedCorpus.build(set.texts(), m.tokenizer(), truncation.maxLength(), reading);
-            Thresholds thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
             var result = Evaluator.evaluate(m.model(), new Loss(m.model().config().heads(), Loss.LossOptions.NONE),
                     new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),
-                    new Evaluator.Options(batchSize, thresholds, trained && extras.path("consistent_decoding").asBoolean(true)));
+                    new Evaluator.Options(batchSize, saved.thresholds(), saved.followsHierarchy()));
             out.printf("%d examples%n", set.size());
             if (reading != null) out.printf("read as %d windows of up to %d tokens%n", corpus.size(), truncation.maxLength());
             out.printf("%s%n", result.text());
             if (json != null) {
-                var written = JSON.valueToTree(result.metrics());
+                var written = Json.MAPPER.valueToTree(result.metrics());
                 if (written instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
                     // The rows that were not scored belong with the scores, as in the printed report.
                     o.put("unseen_label_rows", set.unknownLabelRows());
-                    o.set("unseen_labels", JSON.valueToTree(new java.util.TreeMap<>(set.unknownLabels())));
+                    o.set("unseen_labels", Json.MAPPER.valueToTree(new java.util.TreeMap<>(set.unknownLabels())));
                 }
-                AtomicFiles.write(json, JSON.writeValueAsBytes(written));
+                AtomicFiles.write(json, Json.INDENTED.writeValueAsBytes(written));
             }
         }
         out.flush();

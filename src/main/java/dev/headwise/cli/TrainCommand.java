@@ -1,8 +1,5 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.data.DataSplit;
@@ -17,9 +14,11 @@ import dev.headwise.distributed.Collectives;
 import dev.headwise.distributed.ProcessGroups;
 import dev.headwise.distributed.World;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.ConfigJson;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelFiles;
@@ -29,6 +28,7 @@ import dev.headwise.tokenize.TokenizerFiles;
 import dev.headwise.tokenize.Truncation;
 import dev.headwise.tokenize.Windows;
 import dev.headwise.train.AdamW;
+import dev.headwise.train.Checkpoints;
 import dev.headwise.train.Curves;
 import dev.headwise.train.Evaluator;
 import dev.headwise.train.LrSchedule;
@@ -53,7 +53,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Fine-tune a DistilBERT/BERT classifier (or train one from scratch) on a CSV, TSV or JSONL file.")
 final class TrainCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -272,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
                     installInterruptHandler(stop, console);
                 }
                 Trainer.Outcome outcome;
-                long startStep = from != null ? stepOf(from) : 0;
+                long startStep = from != null ? Checkpoints.stepOf(from) : 0;
                 try (var log = !world.isMain() ? TrainingLog.silent() : new TrainingLog(run.work().resolve("metrics.jsonl"),
                         console, System.console() != null && System.console().isTerminal(),
                         trainer.totalSteps(corpus.rowsOf(split.train()).length), from != null ? startStep : -1)) {
@@ -286,16 +285,9 @@ final class TrainCommand implements Callable<Integer> {
                 if (outcome.interrupted()) return 130;
                 Curves.write(run.work().resolve("metrics.jsonl"), run.work().resolve("training_curves.png"));
 
-                ObjectNode extras = net.config().extras();
-                extras.set("data", columns.toJson());
-                extras.set("label_space", JSON.valueToTree(space.toConfig()));
-                truncation.writeTo(extras);
-                if (windows != null) windows.writeTo(extras);
-                extras.put("consistent_decoding", !independentLevels);
                 Evaluator.Result result = outcome.finalEval();
                 Thresholds thresholds = result != null ? result.thresholds() : null;
                 if (thresholds != null) {
-                    extras.set("thresholds", JSON.valueToTree(thresholds));
                     console.printf("decision thresholds tuned on the eval split: global %.3f%n", thresholds.global());
                     var untuned = Thresholds.untunedLabels(gold(evalSet, evalRows));
                     if (!untuned.isEmpty()) {
@@ -304,11 +296,12 @@ final class TrainCommand implements Callable<Integer> {
                                 untuned.stream().map(space.labels()::get).collect(java.util.stream.Collectors.joining(", ")));
                     }
                 }
-                TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
+                TextClassifier finalModel = net.withConfig(net.config().withHeadwise(new HeadwiseConfig(truncation, windows,
+                        thresholds, !independentLevels, space, columns.saved(), null, net.config().headwise().unknown())));
                 ModelFiles.save(finalModel, run.work());
                 savedTokenizer.writeTo(run.work());
                 if (result != null) {
-                    AtomicFiles.write(run.work().resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
+                    AtomicFiles.write(run.work().resolve("eval_metrics.json"), Json.INDENTED.writeValueAsBytes(result.metrics()));
                     console.println(result.text());
                 }
                 if (split.test().length > 0 || testData != null) {
@@ -316,7 +309,7 @@ final class TrainCommand implements Callable<Integer> {
                     TokenizedCorpus testCorpus = testSet == all ? corpus : tokenized.apply(testSet);
                     var test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
                             new Evaluator.Options(evalOptions.batchSize(), thresholds, !independentLevels, common.precision()));
-                    AtomicFiles.write(run.work().resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
+                    AtomicFiles.write(run.work().resolve("test_metrics.json"), Json.INDENTED.writeValueAsBytes(test.metrics()));
                     console.println("test split (" + testRows.length + " examples):");
                     console.println(test.text());
                 }
@@ -433,11 +426,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             // No SIGINT on this platform: Ctrl-C simply ends the process; checkpoints on disk stay valid.
         }
-    }
-
-    private static long stepOf(Path checkpoint) {
-        String name = checkpoint.getFileName().toString();
-        return Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
     }
 
     private static int[] rowsOf(LabeledDataset d) {

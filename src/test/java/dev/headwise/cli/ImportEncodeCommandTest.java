@@ -1,12 +1,12 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.headwise.io.Json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,7 +130,7 @@ class ImportEncodeCommandTest {
 
     private static double[][] vectors(CliRunner r) throws Exception {
         assertEquals(0, r.exitCode(), r.err());
-        return new ObjectMapper().readValue(r.out().strip(), double[][].class);
+        return Json.MAPPER.readValue(r.out().strip(), double[][].class);
     }
 
     private static String[] concat(String[] a, String[] b) {
