@@ -1,6 +1,6 @@
 package dev.headwise.cli;
 
-import dev.headwise.infer.Embeddings;
+import dev.headwise.infer.SentenceVectors;
 import dev.headwise.infer.LoadedModel;
 import dev.headwise.io.Json;
 import picocli.CommandLine.Command;
@@ -42,7 +42,7 @@ final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var pooling = Embeddings.Pooling.parse(pool);
+        var pooling = SentenceVectors.Pooling.parse(pool);
         windows.requested();
         var precision = common.inferencePrecision();
         try (var m = LoadedModel.encoder(model, common.setUp(), precision)) {
@@ -52,8 +52,8 @@ final class EncodeCommand implements Callable<Integer> {
             // Vectors, unlike decisions, default to the model's whole limit; windows keep the trained length.
             int length = maxLength != null ? maxLength : reading != null && saved.truncation() != null
                     ? saved.truncation().maxLength() : m.maxLength();
-            var vectors = reading != null ? Embeddings.embed(m, texts, pooling, length, reading)
-                    : Embeddings.embed(m, texts, pooling, length, batch);
+            var vectors = reading != null ? SentenceVectors.embed(m, texts, pooling, length, reading)
+                    : SentenceVectors.embed(m, texts, pooling, length, batch);
             spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(vectors));
         }
         spec.commandLine().getOut().flush();

@@ -3,7 +3,7 @@ package dev.headwise.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.Task;
-import dev.headwise.infer.Embeddings;
+import dev.headwise.infer.SentenceVectors;
 import dev.headwise.infer.Inputs;
 import dev.headwise.infer.LoadedModel;
 import dev.headwise.io.Json;
@@ -113,8 +113,8 @@ class HfEncodersTest {
             JsonNode expected = Json.MAPPER.readTree(dir.resolve("expected.json").toFile());
             double maxDiff = 0;
             try (LoadedModel m = LoadedModel.encoder(dir, CPU)) {
-                for (Embeddings.Pooling pooling : Embeddings.Pooling.values()) {
-                    List<float[]> ours = Embeddings.embed(m, TEXTS, pooling, m.maxLength(), true);
+                for (SentenceVectors.Pooling pooling : SentenceVectors.Pooling.values()) {
+                    List<float[]> ours = SentenceVectors.embed(m, TEXTS, pooling, m.maxLength(), true);
                     for (int i = 0; i < TEXTS.size(); i++) {
                         maxDiff = Math.max(maxDiff, assertClose(expected.get(pooling.name().toLowerCase(Locale.ROOT)).get(i),
                                 ours.get(i), name + " " + pooling + " text " + i));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.Task;
 import dev.headwise.infer.Classifier;
-import dev.headwise.infer.Embeddings;
+import dev.headwise.infer.SentenceVectors;
 import dev.headwise.infer.Inputs;
 import dev.headwise.infer.LoadedModel;
 import dev.headwise.infer.Prediction;
@@ -188,8 +188,8 @@ class HfInteropTest {
         JsonNode expected = Json.MAPPER.readTree(dir.resolve("expected.json").toFile());
         double maxDiff = 0;
         try (LoadedModel m = LoadedModel.encoder(dir, CPU)) {
-            for (Embeddings.Pooling pooling : Embeddings.Pooling.values()) {
-                List<float[]> ours = Embeddings.embed(m, TEXTS, pooling, m.maxLength(), true);
+            for (SentenceVectors.Pooling pooling : SentenceVectors.Pooling.values()) {
+                List<float[]> ours = SentenceVectors.embed(m, TEXTS, pooling, m.maxLength(), true);
                 for (int i = 0; i < TEXTS.size(); i++) {
                     JsonNode row = expected.get(pooling.name().toLowerCase(java.util.Locale.ROOT)).get(i);
                     for (int k = 0; k < row.size(); k++) {

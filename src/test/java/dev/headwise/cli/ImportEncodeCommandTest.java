@@ -101,10 +101,10 @@ class ImportEncodeCommandTest {
     void bf16ProductsForcedStayCloseToFp32() {
         var texts = java.util.List.of("Free!!! Click here to claim your prize", "The meeting was moved to Thursday at 10am.");
         try (var m = dev.headwise.infer.LoadedModel.encoder(model, new org.bytedeco.pytorch.Device("cpu"))) {
-            var pool = dev.headwise.infer.Embeddings.Pooling.MEAN;
-            var fp32 = dev.headwise.infer.Embeddings.embed(m, texts, pool, 128, true);
+            var pool = dev.headwise.infer.SentenceVectors.Pooling.MEAN;
+            var fp32 = dev.headwise.infer.SentenceVectors.embed(m, texts, pool, 128, true);
             m.model().reducePrecision(dev.headwise.model.InferencePrecision.BF16);
-            var bf16 = dev.headwise.infer.Embeddings.embed(m, texts, pool, 128, true);
+            var bf16 = dev.headwise.infer.SentenceVectors.embed(m, texts, pool, 128, true);
             for (int i = 0; i < texts.size(); i++) {
                 double[] a = new double[fp32.get(i).length], b = new double[a.length];
                 for (int k = 0; k < a.length; k++) {
