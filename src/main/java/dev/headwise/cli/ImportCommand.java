@@ -68,7 +68,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         ModelConfig config = imported.config();
         spec.commandLine().getOut().printf("imported %d tensors (%d layers, hidden %d, %d heads) into %s%n", imported.tensors(),
-                config.numLayers(), config.hiddenSize(), config.numHeads(), out);
+                config.numLayers(), config.hiddenSize(), config.numAttentionHeads(), out);
         spec.commandLine().getOut().flush();
         return 0;
     }
@@ -104,7 +104,7 @@ final class ImportCommand implements Callable<Integer> {
 
     /** The imported shape as a BERT config; dropouts and init range take BertConfig's defaults. */
     static ModelConfig configOf(BertShape s, int padId) {
-        return new ModelConfig(Architecture.BERT, s.vocabSize(), s.hiddenSize(), s.numLayers(), s.numHeads(),
+        return new ModelConfig(Architecture.BERT, s.vocabSize(), s.hiddenSize(), s.numLayers(), s.numAttentionHeads(),
                 s.intermediateSize(), s.maxPositions(), s.typeVocabSize(), 0.1, 0.1, 0.1,
                 Activation.ofHfName(s.hiddenAct()), s.layerNormEps(), 0.02, padId, false);
     }

@@ -103,7 +103,7 @@ final class InfoCommand implements Callable<Integer> {
             if (e.getKey().contains("embedding")) embeddings += e.getValue();
         }
         out.printf("model           %s: %d layers, hidden %d, %d heads, intermediate %d, vocab %d, max length %s%n",
-                m.architecture().modelType, m.numLayers(), m.hiddenSize(), m.numHeads(), m.intermediateSize(),
+                m.architecture().modelType, m.numLayers(), m.hiddenSize(), m.numAttentionHeads(), m.intermediateSize(),
                 m.vocabSize(), m.maxLength() == Integer.MAX_VALUE ? "none (relative positions)" : m.maxLength());
         out.printf("parameters      %.2f M encoder (%.2f M in embeddings)%n", encoder / 1e6, embeddings / 1e6);
         var data = config.headwise().data();

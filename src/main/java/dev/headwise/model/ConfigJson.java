@@ -234,7 +234,7 @@ public final class ConfigJson {
         j.set("architectures", Json.MAPPER.createArrayNode().add(a.hfClassName));
         if (a == Architecture.DISTILBERT) {
             j.put("vocab_size", m.vocabSize()).put("dim", m.hiddenSize()).put("n_layers", m.numLayers())
-                    .put("n_heads", m.numHeads()).put("hidden_dim", m.intermediateSize())
+                    .put("n_heads", m.numAttentionHeads()).put("hidden_dim", m.intermediateSize())
                     .put("max_position_embeddings", m.maxPositions()).put("dropout", m.hiddenDropout())
                     .put("attention_dropout", m.attentionDropout()).put("seq_classif_dropout", m.classifierDropout())
                     .put("activation", m.activation().hfName).put("initializer_range", m.initializerRange())
@@ -243,7 +243,7 @@ public final class ConfigJson {
             // XLNetConfig raises on max_position_embeddings: its positions are relative.
             j.remove("max_position_embeddings");
             j.put("vocab_size", m.vocabSize()).put("d_model", m.hiddenSize()).put("n_layer", m.numLayers())
-                    .put("n_head", m.numHeads()).put("d_head", m.headDim()).put("d_inner", m.intermediateSize())
+                    .put("n_head", m.numAttentionHeads()).put("d_head", m.headDim()).put("d_inner", m.intermediateSize())
                     .put("ff_activation", m.activation().hfName).put("dropout", m.hiddenDropout())
                     .put("summary_last_dropout", m.classifierDropout()).put("layer_norm_eps", m.layerNormEps())
                     .put("initializer_range", m.initializerRange()).put("pad_token_id", m.padTokenId())
@@ -253,7 +253,7 @@ public final class ConfigJson {
             else j.remove("summary_first_dropout");
         } else {
             j.put("vocab_size", m.vocabSize()).put("hidden_size", m.hiddenSize())
-                    .put("num_hidden_layers", m.numLayers()).put("num_attention_heads", m.numHeads())
+                    .put("num_hidden_layers", m.numLayers()).put("num_attention_heads", m.numAttentionHeads())
                     .put("intermediate_size", m.intermediateSize()).put("max_position_embeddings", m.maxPositions())
                     .put("type_vocab_size", m.typeVocabSize()).put("hidden_dropout_prob", m.hiddenDropout())
                     .put("attention_probs_dropout_prob", m.attentionDropout())

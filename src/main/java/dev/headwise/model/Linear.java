@@ -59,16 +59,16 @@ final class Linear {
 
     Tensor forward(Tensor x) {
         ReducedProduct r = reducedFor(x);
-        if (r != null) return r.forward(contiguous(x), PackedLinearKernel.Activation.NONE, null);
-        return usesPackedKernel(x) ? forwardPacked(x, PackedLinearKernel.Activation.NONE, null)
+        if (r != null) return r.forward(contiguous(x), PackedLinearKernel.Epilogue.NONE, null);
+        return usesPackedKernel(x) ? forwardPacked(x, PackedLinearKernel.Epilogue.NONE, null)
                 : torch.linear(x, weight, new TensorOptional(bias));
     }
 
     /** act(x W^T + b); the packed kernel applies GELU and ReLU as it stores each output. */
     Tensor forward(Tensor x, Activation act) {
-        PackedLinearKernel.Activation fused = switch (act) {
-            case GELU -> PackedLinearKernel.Activation.GELU;
-            case RELU -> PackedLinearKernel.Activation.RELU;
+        PackedLinearKernel.Epilogue fused = switch (act) {
+            case GELU -> PackedLinearKernel.Epilogue.GELU;
+            case RELU -> PackedLinearKernel.Epilogue.RELU;
             case GELU_TANH -> null;
         };
         ReducedProduct r = reducedFor(x);
@@ -83,9 +83,9 @@ final class Linear {
     Tensor forward(Tensor x, Tensor residual, Dropout drop, double p) {
         boolean dropping = drop != Dropout.OFF && p > 0;
         ReducedProduct r = reducedFor(x);
-        if (!dropping && r != null && fitsAsResidual(x, residual)) return r.forward(contiguous(x), PackedLinearKernel.Activation.NONE, residual);
+        if (!dropping && r != null && fitsAsResidual(x, residual)) return r.forward(contiguous(x), PackedLinearKernel.Epilogue.NONE, residual);
         if (!dropping && usesPackedKernel(x) && fitsAsResidual(x, residual)) {
-            return forwardPacked(x, PackedLinearKernel.Activation.NONE, residual);
+            return forwardPacked(x, PackedLinearKernel.Epilogue.NONE, residual);
         }
         Tensor y = forward(x);
         return (dropping ? drop.apply(y, p) : y).add(residual);
@@ -129,7 +129,7 @@ final class Linear {
         return t.scalar_type().value == torch.ScalarType.Float.value;  // the enum the bindings return is a copy
     }
 
-    private Tensor forwardPacked(Tensor x, PackedLinearKernel.Activation act, Tensor residual) {
+    private Tensor forwardPacked(Tensor x, PackedLinearKernel.Epilogue act, Tensor residual) {
         PackedLinearKernel kernel = KERNEL.orElseThrow();
         Tensor in = x.is_contiguous() ? x : x.contiguous();
         long[] shape = Tensors.shape(in);

@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  */
 interface ReducedProduct {
     /** residual: laid out as y, or null for none. */
-    Tensor forward(Tensor x, PackedLinearKernel.Activation act, Tensor residual);
+    Tensor forward(Tensor x, PackedLinearKernel.Epilogue act, Tensor residual);
 
     /** W (out, in) quantized per output channel into {@code kernel}'s panels; the bias stays fp32. */
     static ReducedProduct int8(Int8LinearKernel kernel, Tensor weight, Tensor bias) {

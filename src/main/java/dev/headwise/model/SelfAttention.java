@@ -21,7 +21,7 @@ final class SelfAttention {
         key = p.linear(prefix + n.key(), h, h);
         value = p.linear(prefix + n.value(), h, h);
         out = p.linear(prefix + n.attentionOut(), h, h);
-        heads = c.numHeads();
+        heads = c.numAttentionHeads();
         dropout = c.attentionDropout();
     }
 
