@@ -1,6 +1,6 @@
 /*
  * What a kernel applies to each output before storing it, over the float vector operations of the file that
- * includes it (vec_avx2.h, vec_avx512.h): the codes PackedLinearKernel.Activation's ordinals send, and
+ * includes it (vec_avx2.h, vec_avx512.h): the codes PackedLinearKernel.Epilogue's ordinals send, and
  * the GELU both product kernels (packed_linear_body.h, int8_linear_body.h) fuse into their stores.
  */
 #ifndef HW_ACTIVATION_H

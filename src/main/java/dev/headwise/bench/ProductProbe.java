@@ -146,7 +146,7 @@ public final class ProductProbe {
                         Tensor in = inputs[shapes[i][1] == 384 ? 0 : 1];
                         Tensor out = outputs[shapes[i][0] == 384 ? 0 : 1];
                         kernel.orElseThrow().linear(address(in), rows, shapes[i][1], packed[i], address(biases[i]),
-                                MemorySegment.NULL, address(out), shapes[i][0], PackedLinearKernel.Activation.NONE, threads);
+                                MemorySegment.NULL, address(out), shapes[i][0], PackedLinearKernel.Epilogue.NONE, threads);
                     }
                 };
                 int reps = rows <= 256 ? 20 : 5;

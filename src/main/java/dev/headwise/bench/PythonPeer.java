@@ -1,8 +1,8 @@
 package dev.headwise.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.util.Map;
  * names them), so it runs as a user of transformers would run it.
  */
 public final class PythonPeer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final BufferedReader from;
@@ -89,7 +88,7 @@ public final class PythonPeer implements AutoCloseable {
                 throw new HeadwiseException("the peer Python exited during " + what + " (exit " + exit + "): "
                         + String.join(" | ", err.subList(Math.max(0, err.size() - 3), err.size())));
             }
-            return JSON.readTree(line);
+            return Json.MAPPER.readTree(line);
         } catch (IOException e) {
             throw new HeadwiseException("cannot read the peer's answer to " + what + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -38,7 +39,7 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
 
     static ConfigFileDefaults load(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        var mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        var mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? new ObjectMapper(new YAMLFactory()) : Json.MAPPER;
         try {
             JsonNode node = mapper.readTree(Files.readAllBytes(file));
             if (node == null || !node.isObject()) throw new HeadwiseException(file + " must hold a mapping of option names to values.");

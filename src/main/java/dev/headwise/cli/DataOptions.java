@@ -1,9 +1,8 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
+import dev.headwise.data.ColumnSpec;
 import dev.headwise.data.DatasetSpec;
 import dev.headwise.data.EmptyTextPolicy;
 import dev.headwise.data.LabelScheme;
@@ -12,8 +11,8 @@ import picocli.CommandLine.Option;
 import java.util.List;
 
 /**
- * Which columns hold the text and the labels. {@code train} saves them with the model (config.json's
- * {@code headwise.data}), so {@code evaluate} can default to them.
+ * Which columns hold the text and the labels. {@code train} saves them with the model, so {@code evaluate}
+ * can default to them.
  */
 final class DataOptions {
     @Option(names = "--text-column", split = ",", paramLabel = "NAME",
@@ -48,21 +47,19 @@ final class DataOptions {
     @Option(names = "--skip-empty", description = "Skip rows with empty text (counted) instead of failing.")
     boolean skipEmpty;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Fills options the user did not give from those saved with a model. */
-    void defaultsFrom(JsonNode saved) {
-        if (saved == null || saved.isMissingNode()) return;
-        if (textColumns == null && saved.has("text_columns")) textColumns = JSON.convertValue(saved.get("text_columns"), List.class);
-        if (textSeparator == null && saved.has("text_separator")) textSeparator = saved.get("text_separator").asText();
-        if (task == null && saved.has("task")) task = saved.get("task").asText();
+    /** Fills options the user did not give from those saved with a model (null: none saved). */
+    void defaultsFrom(ColumnSpec saved) {
+        if (saved == null) return;
+        if (textColumns == null) textColumns = saved.textColumns();
+        if (textSeparator == null) textSeparator = saved.textSeparator();
+        if (task == null && saved.task() != null) task = saved.task().id();
         if (labelColumn == null && labelColumns == null) {
-            if (saved.has("label_column")) labelColumn = saved.get("label_column").asText();
-            if (saved.has("label_columns")) labelColumns = JSON.convertValue(saved.get("label_columns"), List.class);
+            labelColumn = saved.labelColumn();
+            labelColumns = saved.labelColumns();
         }
-        if (labelSeparator == null && saved.has("label_separator")) labelSeparator = saved.get("label_separator").asText();
-        if (levelSeparator == null && saved.has("level_separator")) levelSeparator = saved.get("level_separator").asText();
-        if (levels == null && saved.has("levels")) levels = saved.get("levels").asInt();
+        if (labelSeparator == null) labelSeparator = saved.labelSeparator();
+        if (levelSeparator == null) levelSeparator = saved.levelSeparator();
+        if (levels == null) levels = saved.levels();
     }
 
     Task task() {
@@ -93,5 +90,13 @@ final class DataOptions {
                     : new LabelScheme.PathColumn(column, levelSeparator != null ? levelSeparator : ".",
                     levels != null ? levels : 0, List.of());
         };
+    }
+
+    /** What {@link #defaultsFrom} reads back, saved with the model. */
+    ColumnSpec saved() {
+        return new ColumnSpec(textColumns != null ? textColumns : List.of("text"),
+                textSeparator != null ? textSeparator : DatasetSpec.DEFAULT_SEPARATOR, task(),
+                labelColumns != null ? null : labelColumn != null ? labelColumn : "label", labelColumns, labelSeparator,
+                levelSeparator, levels);
     }
 }

@@ -1,6 +1,6 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.io.Json;
 import dev.headwise.HeadwiseException;
 import dev.headwise.data.DatasetSpec;
 import dev.headwise.data.EmptyTextPolicy;
@@ -77,7 +77,6 @@ final class DemoCommand implements Callable<Integer> {
     static final double LEVEL2_TARGET = 0.96;
     private static final int SHOWN_ERRORS = 8;
     private static final int PREDICT_BATCH = 64;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final double WARMUP_RATIO = 0.1;
     private static final int LOG_EVERY = 5;
     /** The emails as {@code headwise dataset spam-assassin} writes them: subject and body, the label path. */
@@ -193,7 +192,7 @@ final class DemoCommand implements Callable<Integer> {
         timings.add(test.timing());
         timings.add(new Timing("total", seconds(started), 0));
         AtomicFiles.write(run.resolve("test_metrics.json"),
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(TestMetricsJson.of(test.metrics())));
+                Json.INDENTED.writeValueAsBytes(TestMetricsJson.of(test.metrics())));
 
         var report = new RunReport("headwise demo: SpamAssassin, " + (fromScratch ? "from scratch" : "all-MiniLM-L6-v2 fine-tuned"),
                 reproduce(trainArgs(data, model, modelDir)), settings(splits, loadAtStart), counts, test.metrics(), timings,
@@ -313,9 +312,9 @@ final class DemoCommand implements Callable<Integer> {
     private static double trainStepSeconds(Path metricsJsonl) throws IOException {
         return Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(l -> {
             try {
-                return JSON.readTree(l);
+                return Json.MAPPER.readTree(l);
             } catch (IOException e) {
-                throw new HeadwiseException("Line '" + l + "' of " + metricsJsonl + " is not JSON.", e);
+                throw new HeadwiseException("Line '" + l + "' of " + metricsJsonl + " is not Json.MAPPER.", e);
             }
         }).filter(r -> r.path("type").asText().equals("train")).mapToDouble(r -> r.path("window_s").asDouble()).sum();
     }

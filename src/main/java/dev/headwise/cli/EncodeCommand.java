@@ -1,9 +1,8 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.headwise.infer.Embeddings;
+import dev.headwise.infer.SentenceVectors;
 import dev.headwise.infer.LoadedModel;
-import dev.headwise.tokenize.Truncation;
+import dev.headwise.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,17 +42,19 @@ final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var pooling = Embeddings.Pooling.parse(pool);
+        var pooling = SentenceVectors.Pooling.parse(pool);
         windows.requested();
         var precision = common.inferencePrecision();
         try (var m = LoadedModel.encoder(model, common.setUp(), precision)) {
             CommonOptions.reportPrecision(m.precision(), spec.commandLine().getErr());
-            var reading = windows.orSaved(m.model().config().extras());
-            int length = maxLength != null ? maxLength : reading != null ? Truncation.of(m.model().config().extras(), m.maxLength()).maxLength()
-                    : m.maxLength();
-            var vectors = reading != null ? Embeddings.embed(m, texts, pooling, length, reading)
-                    : Embeddings.embed(m, texts, pooling, length, batch);
-            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(vectors));
+            var saved = m.model().config().headwise();
+            var reading = windows.orSaved(saved);
+            // Vectors, unlike decisions, default to the model's whole limit; windows keep the trained length.
+            int length = maxLength != null ? maxLength : reading != null && saved.truncation() != null
+                    ? saved.truncation().maxLength() : m.maxLength();
+            var vectors = reading != null ? SentenceVectors.embed(m, texts, pooling, length, reading)
+                    : SentenceVectors.embed(m, texts, pooling, length, batch);
+            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(vectors));
         }
         spec.commandLine().getOut().flush();
         return 0;

@@ -1,10 +1,9 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.headwise.HeadwiseException;
 import dev.headwise.infer.InferenceOptions;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.tokenize.Windows;
 import dev.headwise.train.Evaluation;
@@ -19,7 +18,6 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Score a trained model on labelled data (columns default to those it was trained with).")
 final class EvaluateCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -43,10 +41,10 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         Windows asked = windows.requested(); // a window option without --windows fails before the model is read
-        var saved = ConfigJson.read(model.resolve("config.json")).extras();
-        if (!saved.has("label_space")) requireTask();
+        var saved = ConfigJson.read(model.resolve("config.json")).headwise();
+        if (saved.labelSpace() == null) requireTask();
         var inference = InferenceOptions.cpu().withDevice(common.setUp()).withPrecision(common.inferencePrecision());
-        columns.defaultsFrom(saved.get("data"));
+        columns.defaultsFrom(saved.data());
         var request = new Evaluation.Request(model, data, columns.spec(), asked, batchSize, inference);
         var result = Evaluation.run(request, line -> {
             out.println(line);
@@ -57,13 +55,13 @@ final class EvaluateCommand implements Callable<Integer> {
         if (result.windows() > 0) out.printf("read as %d windows of up to %d tokens%n", result.windows(), result.maxLength());
         out.printf("%s%n", result.scores().text());
         if (json != null) {
-            var written = JSON.valueToTree(result.scores().metrics());
+            var written = Json.MAPPER.valueToTree(result.scores().metrics());
             if (written instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
                 // The rows that were not scored belong with the scores, as in the printed report.
                 o.put("unseen_label_rows", result.unseenLabelRows());
-                o.set("unseen_labels", JSON.valueToTree(new java.util.TreeMap<>(result.unseenLabels())));
+                o.set("unseen_labels", Json.MAPPER.valueToTree(new java.util.TreeMap<>(result.unseenLabels())));
             }
-            AtomicFiles.write(json, JSON.writeValueAsBytes(written));
+            AtomicFiles.write(json, Json.INDENTED.writeValueAsBytes(written));
         }
         out.flush();
         return 0;

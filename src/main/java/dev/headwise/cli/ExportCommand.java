@@ -4,7 +4,6 @@ import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.tokenize.TokenizerFiles;
-import dev.headwise.tokenize.Truncation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +35,7 @@ final class ExportCommand implements Callable<Integer> {
         TokenizerFiles tokenizer = TokenizerFiles.read(model);
         TextClassifier source = ModelFiles.load(model, common.setUp());
         TextClassifier one = source.level(level);
-        int maxLength = Truncation.of(one.config().extras(), source.config().model().maxLength()).maxLength();
+        int maxLength = one.config().headwise().truncation(source.config().model().maxLength()).maxLength();
         AtomicFiles.replaceDirectory(out, overwrite, dir -> {
             ModelFiles.save(one, dir);
             tokenizer.writeTo(dir, maxLength, one.padding(0).side());

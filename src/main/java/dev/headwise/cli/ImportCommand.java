@@ -47,7 +47,7 @@ final class ImportCommand implements Callable<Integer> {
                 : Import.onnx(source.onnx, tokenizer, out, overwrite);
         ModelConfig config = imported.config();
         spec.commandLine().getOut().printf("imported %d tensors (%d layers, hidden %d, %d heads) into %s%n", imported.tensors(),
-                config.numLayers(), config.hiddenSize(), config.numHeads(), out);
+                config.numLayers(), config.hiddenSize(), config.numAttentionHeads(), out);
         spec.commandLine().getOut().flush();
         return 0;
     }

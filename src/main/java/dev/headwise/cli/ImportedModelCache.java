@@ -1,8 +1,8 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.io.Json;
 import dev.headwise.HeadwiseException;
 import dev.headwise.io.AtomicFiles;
 import dev.headwise.model.Import;
@@ -30,7 +30,6 @@ final class ImportedModelCache {
     static final String MANIFEST = "headwise-cache.json";
     private static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
             "tokenizer_config.json");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ImportedModelCache() {}
 
@@ -40,10 +39,10 @@ final class ImportedModelCache {
         Path dir = cacheRoot.resolve("models").resolve(model.name() + "-" + source.substring(0, 12));
         if (isValid(dir, source)) return dir;
         Import.bundled(model, dir, true);
-        ObjectNode manifest = JSON.createObjectNode().put("source", model.name()).put("source_sha256", source);
+        ObjectNode manifest = Json.MAPPER.createObjectNode().put("source", model.name()).put("source_sha256", source);
         ObjectNode files = manifest.putObject("files");
         for (String file : FILES) files.put(file, sha256(dir.resolve(file)));
-        AtomicFiles.write(dir.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        AtomicFiles.write(dir.resolve(MANIFEST), Json.INDENTED.writeValueAsBytes(manifest));
         return dir;
     }
 
@@ -52,7 +51,7 @@ final class ImportedModelCache {
         if (!Files.isRegularFile(manifestFile)) return false;
         JsonNode manifest;
         try {
-            manifest = JSON.readTree(manifestFile.toFile());
+            manifest = Json.MAPPER.readTree(manifestFile.toFile());
         } catch (IOException e) {
             return false; // a damaged manifest means a damaged cache: import again
         }

@@ -103,22 +103,16 @@ final class InfoCommand implements Callable<Integer> {
             if (e.getKey().contains("embedding")) embeddings += e.getValue();
         }
         out.printf("model           %s: %d layers, hidden %d, %d heads, intermediate %d, vocab %d, max length %s%n",
-                m.architecture().modelType, m.numLayers(), m.hiddenSize(), m.numHeads(), m.intermediateSize(),
+                m.architecture().modelType, m.numLayers(), m.hiddenSize(), m.numAttentionHeads(), m.intermediateSize(),
                 m.vocabSize(), m.maxLength() == Integer.MAX_VALUE ? "none (relative positions)" : m.maxLength());
         out.printf("parameters      %.2f M encoder (%.2f M in embeddings)%n", encoder / 1e6, embeddings / 1e6);
-        var data = config.extras().path("data");
-        String source = data.has("label_column") ? " from column " + data.get("label_column").asText()
-                : data.has("label_columns") ? " from columns " + String.join(", ", textsOf(data.get("label_columns"))) : "";
+        var data = config.headwise().data();
+        String source = data == null ? "" : data.labelColumn() != null ? " from column " + data.labelColumn()
+                : data.labelColumns() != null ? " from columns " + String.join(", ", data.labelColumns()) : "";
         out.printf("task            %s%s%n", h.task().id(), source);
         for (Heads.Level l : h.levels()) {
             out.printf("%-16s%d: %s%n", h.levels().size() > 1 ? l.name() : "labels", l.size(), shown(l.labels()));
         }
-    }
-
-    private static java.util.List<String> textsOf(com.fasterxml.jackson.databind.JsonNode array) {
-        var out = new java.util.ArrayList<String>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
     }
 
     /** The first labels by name, enough to recognise a model without flooding the screen. */

@@ -1,6 +1,5 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
@@ -11,6 +10,7 @@ import dev.headwise.infer.Classifier;
 import dev.headwise.infer.InferenceOptions;
 import dev.headwise.infer.Prediction;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 import dev.headwise.tokenize.Truncation;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -33,7 +33,6 @@ import java.util.stream.Collectors;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict labels with probabilities, for TEXT arguments or --input FILE --output FILE.")
 final class PredictCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -186,13 +185,13 @@ final class PredictCommand implements Callable<Integer> {
                 record.add(probs);
                 csv.printRecord(record);
             } else {
-                ObjectNode o = JSON.createObjectNode();
+                ObjectNode o = Json.MAPPER.createObjectNode();
                 for (String c : allColumns) o.put(c, rows.get(i).get(c));
-                o.set("prediction", JSON.valueToTree(p.labels()));
+                o.set("prediction", Json.MAPPER.valueToTree(p.labels()));
                 ObjectNode scores = o.putObject("probabilities");
                 p.levels().forEach(l -> l.ranked().forEach(x -> scores.put(
                         (p.levels().size() > 1 ? l.name() + ":" : "") + x.name(), x.probability())));
-                w.write(JSON.writeValueAsString(o));
+                w.write(Json.MAPPER.writeValueAsString(o));
                 w.write('\n');
             }
         }

@@ -1,7 +1,7 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.tokenize.Windows;
 import picocli.CommandLine.Option;
 
@@ -39,9 +39,9 @@ public final class WindowOptions {
         return out;
     }
 
-    /** The windows asked for, else those a model records in {@code extras} (null: it truncates). */
-    Windows orSaved(JsonNode extras) {
+    /** The windows asked for, else those a model records (null: it truncates). */
+    Windows orSaved(HeadwiseConfig saved) {
         Windows asked = requested();
-        return asked != null ? asked : Windows.of(extras);
+        return asked != null ? asked : saved.windows();
     }
 }

@@ -1,9 +1,8 @@
 package dev.headwise.data;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import java.util.SplittableRandom;
  */
 public record DataSplit(@JsonProperty("spec") SplitSpec spec, @JsonProperty("size") int size,
                         @JsonProperty("train") int[] train, @JsonProperty("eval") int[] eval, @JsonProperty("test") int[] test) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public DataSplit {
         if (spec == null || train == null || eval == null || test == null) {
@@ -132,7 +130,7 @@ public record DataSplit(@JsonProperty("spec") SplitSpec spec, @JsonProperty("siz
 
     public void save(Path file) {
         try {
-            JSON.writeValue(file.toFile(), this);
+            Json.INDENTED.writeValue(file.toFile(), this);
         } catch (IOException e) {
             throw new HeadwiseException("Cannot write the data split to " + file + ": " + e.getMessage() + ".", e);
         }
@@ -143,7 +141,7 @@ public record DataSplit(@JsonProperty("spec") SplitSpec spec, @JsonProperty("siz
             throw new HeadwiseException("The data split file " + file + " does not exist.");
         }
         try {
-            return JSON.readValue(file.toFile(), DataSplit.class);
+            return Json.MAPPER.readValue(file.toFile(), DataSplit.class);
         } catch (IOException | IllegalArgumentException e) {
             throw new HeadwiseException("The data split file " + file + " is not valid: " + e.getMessage(), e);
         }

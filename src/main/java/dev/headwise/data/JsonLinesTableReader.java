@@ -2,8 +2,8 @@ package dev.headwise.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,7 +19,6 @@ import java.util.NoSuchElementException;
  * values count as absent.
  */
 final class JsonLinesTableReader implements TableReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BufferedReader reader;
     private final String source;
@@ -52,7 +51,7 @@ final class JsonLinesTableReader implements TableReader {
     private Row parse(String text) {
         JsonNode node;
         try {
-            node = JSON.readTree(text);
+            node = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw TableErrors.malformed(source, line, "it is not valid JSON (" + e.getOriginalMessage() + ")", e);
         }

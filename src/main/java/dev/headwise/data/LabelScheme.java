@@ -3,8 +3,8 @@ package dev.headwise.data;
 import dev.headwise.Task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -135,7 +135,6 @@ public sealed interface LabelScheme {
      * {@code separator} such as {@code a|b}; an empty value means no label. Labels are sorted by name.
      */
     record ListColumn(String column, String separator) implements LabelScheme {
-        private static final ObjectMapper JSON = new ObjectMapper();
 
         public ListColumn {
             requireName(column);
@@ -176,7 +175,7 @@ public sealed interface LabelScheme {
                 return Arrays.stream(value.split(Pattern.quote(separator))).map(String::trim).filter(s -> !s.isEmpty()).toList();
             }
             try {
-                JsonNode array = JSON.readTree(value);
+                JsonNode array = Json.MAPPER.readTree(value);
                 List<String> labels = new ArrayList<>();
                 for (JsonNode element : array) {
                     if (!element.isValueNode() || element.isNull()) {

@@ -1,9 +1,7 @@
 package dev.headwise.infer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
-import dev.headwise.data.LabelSpace;
 import dev.headwise.metrics.HierarchicalDecoder;
 import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.Devices;
@@ -25,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -34,7 +31,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * makes later calls fail with a clear error instead of touching freed native memory.
  */
 public final class Classifier implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Windows run together when a call has fewer texts: a long text's windows are batched among themselves. */
     private static final int WINDOW_BATCH = 16;
 
@@ -53,15 +49,12 @@ public final class Classifier implements AutoCloseable {
         this.loaded = loaded;
         var config = loaded.model().config();
         this.heads = config.heads();
-        var extras = config.extras();
-        this.truncation = Truncation.of(extras, Math.min(512, loaded.maxLength()));
-        this.windows = windows != null ? windows : Windows.of(extras);
+        var saved = config.headwise();
+        this.truncation = loaded.truncation();
+        this.windows = windows != null ? windows : saved.windows();
         if (this.windows != null) this.windows.check(truncation.maxLength());
-        this.thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class)
-                : Thresholds.half();
-        boolean consistent = extras.path("consistent_decoding").asBoolean(true);
-        this.hierarchy = heads.task() == Task.HIERARCHICAL && consistent && extras.has("label_space")
-                ? LabelSpace.fromConfig(JSON.convertValue(extras.get("label_space"), Map.class)).hierarchy() : null;
+        this.thresholds = saved.thresholds() != null ? saved.thresholds() : Thresholds.half();
+        this.hierarchy = heads.task() == Task.HIERARCHICAL && saved.followsHierarchy() ? saved.labelSpace().hierarchy() : null;
     }
 
     /** Loads a model directory written by {@code headwise train} (or any HF sequence classifier) on the CPU. */
@@ -124,12 +117,10 @@ public final class Classifier implements AutoCloseable {
      * time; {@code [text]} for a model that does not record them (an HF checkpoint).
      */
     public List<String> textColumns() {
-        var saved = loaded.model().config().extras().path("data").path("text_columns");
-        if (!saved.isArray()) return List.of("text");
-        var out = new ArrayList<String>();
-        saved.forEach(n -> out.add(n.asText()));
-        if (out.isEmpty()) throw new HeadwiseException("the model records no text columns; pass --text-column.");
-        return List.copyOf(out);
+        var data = loaded.model().config().headwise().data();
+        if (data == null || data.textColumns() == null) return List.of("text");
+        if (data.textColumns().isEmpty()) throw new HeadwiseException("the model records no text columns; pass --text-column.");
+        return data.textColumns();
     }
 
     public Prediction predict(String text) {

@@ -3,6 +3,7 @@ package dev.headwise.infer;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.model.ConfigJson;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.LinearBackend;
 import dev.headwise.model.ModelFiles;
@@ -10,6 +11,7 @@ import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.Padding;
 import dev.headwise.tokenize.TextTokenizer;
 import dev.headwise.tokenize.Tokenizers;
+import dev.headwise.tokenize.Truncation;
 import org.bytedeco.pytorch.Device;
 
 import java.nio.file.Files;
@@ -79,6 +81,14 @@ public record LoadedModel(TextClassifier model, TextTokenizer tokenizer, Inferen
     /** Longest input the model accepts: its positions, or less where tokenizer_config.json's model_max_length says so. */
     public int maxLength() {
         return Math.min(model.config().model().maxLength(), tokenizer.modelMaxLength());
+    }
+
+    /**
+     * How the model cuts a longer text: as it was trained to, else at {@link #maxLength()} but at most
+     * {@link HeadwiseConfig#DEFAULT_MAX_LENGTH} tokens.
+     */
+    public Truncation truncation() {
+        return model.config().headwise().truncation(maxLength());
     }
 
     /** How batches for this model are padded: with the tokenizer's pad id, on the side the model reads. */

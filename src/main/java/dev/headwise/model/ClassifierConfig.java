@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Everything {@code config.json} says about a classifier: the encoder, the label heads, and the fields
- * headwise does not interpret, which are written back unchanged on save.
+ * Everything {@code config.json} says about a classifier: the encoder, the label heads, headwise's own block,
+ * and the fields headwise does not interpret, which are written back unchanged on save.
  *
  * @param original the JSON this config was read from (unknown fields are kept from it); never mutated
- * @param extras   headwise's own settings stored under {@code "headwise"} besides task and levels
- *                 (text columns, thresholds, the label hierarchy); never mutated
+ * @param headwise what config.json's {@code headwise} block records besides the heads; never null
  */
-public record ClassifierConfig(ModelConfig model, Heads heads, ObjectNode original, ObjectNode extras) {
+public record ClassifierConfig(ModelConfig model, Heads heads, ObjectNode original, HeadwiseConfig headwise) {
 
     public ClassifierConfig {
         original = original == null ? JsonNodeFactory.instance.objectNode() : original.deepCopy();
-        extras = extras == null ? JsonNodeFactory.instance.objectNode() : extras.deepCopy();
+        headwise = headwise == null ? HeadwiseConfig.NONE : headwise;
     }
 
     public ClassifierConfig(ModelConfig model, Heads heads) {
@@ -27,20 +26,15 @@ public record ClassifierConfig(ModelConfig model, Heads heads, ObjectNode origin
         return original.deepCopy();
     }
 
-    @Override
-    public ObjectNode extras() {
-        return extras.deepCopy();
-    }
-
     public ClassifierConfig withHeads(Heads newHeads) {
-        return new ClassifierConfig(model, newHeads, original, extras);
+        return new ClassifierConfig(model, newHeads, original, headwise);
     }
 
     public ClassifierConfig withModel(ModelConfig newModel) {
-        return new ClassifierConfig(newModel, heads, original, extras);
+        return new ClassifierConfig(newModel, heads, original, headwise);
     }
 
-    public ClassifierConfig withExtras(ObjectNode newExtras) {
-        return new ClassifierConfig(model, heads, original, newExtras);
+    public ClassifierConfig withHeadwise(HeadwiseConfig newHeadwise) {
+        return new ClassifierConfig(model, heads, original, newHeadwise);
     }
 }

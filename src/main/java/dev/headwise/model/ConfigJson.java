@@ -1,14 +1,17 @@
 package dev.headwise.model;
 
 import dev.headwise.Task;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.data.ColumnSpec;
+import dev.headwise.data.LabelSpace;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
+import dev.headwise.metrics.Thresholds;
+import dev.headwise.tokenize.Truncation;
+import dev.headwise.tokenize.Windows;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,18 +21,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Reads and writes HF {@code config.json} for {@code distilbert}, {@code bert}, {@code roberta} and {@code xlnet}.
  * Field names and defaults follow {@code DistilBertConfig}, {@code BertConfig}, {@code RobertaConfig} and
  * {@code XLNetConfig}; HF's {@code num_labels}, {@code id2label}, {@code label2id} and {@code problem_type} are
- * derived from the {@link Heads}.
+ * derived from the {@link Heads}. The one place that reads and writes the {@code headwise} block
+ * ({@link HeadwiseConfig}; keys documented in docs/hf-interop.md).
  */
 public final class ConfigJson {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(SerializationFeature.INDENT_OUTPUT);
     private static final long MAX_BYTES = 16 << 20;
     /**
      * More labels than any real classifier has (extreme multi-label sets reach ~700k); a larger num_labels is
@@ -42,13 +44,19 @@ public final class ConfigJson {
      * w.x + b, the difference of the two.
      */
     static final String BINARY_FORM_KEY = "binary_logits", BINARY_FORM = "softmax_pair";
+    private static final String MAX_LENGTH = "max_length", TAIL_TOKENS = "tail_tokens", WINDOWS = "windows",
+            THRESHOLDS = "thresholds", CONSISTENT_DECODING = "consistent_decoding", LABEL_SPACE = "label_space",
+            DATA = "data", EXPORTED_LEVEL = "exported_level";
+    /** Every key of the headwise block this version reads: the heads', the binary form's and {@link HeadwiseConfig}'s. */
+    static final Set<String> HEADWISE_KEYS = Set.of("task", "levels", BINARY_FORM_KEY, MAX_LENGTH, TAIL_TOKENS, WINDOWS,
+            THRESHOLDS, CONSISTENT_DECODING, LABEL_SPACE, DATA, EXPORTED_LEVEL);
 
     private ConfigJson() {}
 
     public static ClassifierConfig read(Path file) {
         try {
             if (Files.size(file) > MAX_BYTES) throw new HeadwiseException(file + " is larger than 16 MB; not a config.json.");
-            JsonNode root = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            JsonNode root = Json.NO_DUPLICATES.readTree(Files.readString(file, StandardCharsets.UTF_8));
             if (!(root instanceof ObjectNode obj)) throw new HeadwiseException(file + " is not a JSON object.");
             return parse(obj, file.toString());
         } catch (NoSuchFileException e) {
@@ -68,7 +76,7 @@ public final class ConfigJson {
                 case ROBERTA -> bert(json, a, 50265, 512, 2, 1);
                 case XLNET -> xlnet(json);
             };
-            return new ClassifierConfig(model, heads(json), json, extras(json));
+            return new ClassifierConfig(model, heads(json), json, headwise(json));
         } catch (HeadwiseException e) {
             throw new HeadwiseException(source + ": " + e.getMessage(), e);
         }
@@ -170,13 +178,51 @@ public final class ConfigJson {
         return Heads.single(task, labels);
     }
 
-    private static ObjectNode extras(ObjectNode j) {
+    private static HeadwiseConfig headwise(ObjectNode j) {
         JsonNode hw = j.get("headwise");
-        if (hw == null) return null;
+        if (hw == null) return HeadwiseConfig.NONE;
         if (!(hw instanceof ObjectNode o)) throw new HeadwiseException("'headwise' must be an object.");
-        ObjectNode copy = o.deepCopy();
-        copy.remove(List.of("task", "levels", BINARY_FORM_KEY));
-        return copy;
+        if (present(o, TAIL_TOKENS) && !present(o, MAX_LENGTH)) {
+            throw new HeadwiseException("'headwise." + TAIL_TOKENS + "' needs '" + MAX_LENGTH + "' beside it.");
+        }
+        Truncation truncation = present(o, MAX_LENGTH)
+                ? new Truncation(integer(o, MAX_LENGTH, 0), integer(o, TAIL_TOKENS, 0)) : null;
+        Windows windows = present(o, WINDOWS) ? windows(object(o, WINDOWS)) : null;
+        Thresholds thresholds = present(o, THRESHOLDS) ? thresholds(object(o, THRESHOLDS)) : null;
+        Boolean consistent = present(o, CONSISTENT_DECODING) ? bool(o, CONSISTENT_DECODING, true) : null;
+        LabelSpace space = present(o, LABEL_SPACE)
+                ? LabelSpace.fromConfig(Json.MAPPER.convertValue(object(o, LABEL_SPACE), Map.class)) : null;
+        ColumnSpec data = present(o, DATA) ? columns(object(o, DATA)) : null;
+        String exported = present(o, EXPORTED_LEVEL) ? text(o, EXPORTED_LEVEL, null) : null;
+        ObjectNode unknown = o.deepCopy();
+        unknown.remove(HEADWISE_KEYS);
+        return new HeadwiseConfig(truncation, windows, thresholds, consistent, space, data, exported, unknown);
+    }
+
+    private static Windows windows(ObjectNode w) {
+        return new Windows(integer(w, "overlap", 0), Windows.Pooling.parse(text(w, "pooling", "mean")),
+                integer(w, "max_windows", Integer.MAX_VALUE));
+    }
+
+    private static Thresholds thresholds(ObjectNode t) {
+        if (!present(t, "global")) throw new HeadwiseException("'thresholds.global' is missing.");
+        double[] perLabel = null;
+        if (present(t, "per_label")) {
+            var values = new ArrayList<Double>();
+            for (JsonNode n : array(t, "per_label")) {
+                if (!n.isNumber()) throw new HeadwiseException("'per_label' must hold numbers, got " + n + ".");
+                values.add(n.doubleValue());
+            }
+            perLabel = values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        return new Thresholds(number(t, "global", 0), perLabel);
+    }
+
+    private static ColumnSpec columns(ObjectNode d) {
+        return new ColumnSpec(present(d, "text_columns") ? strings(d, "text_columns") : null, text(d, "text_separator", null, true),
+                present(d, "task") ? Task.parse(text(d, "task", null)) : null, text(d, "label_column", null, true),
+                present(d, "label_columns") ? strings(d, "label_columns") : null, text(d, "label_separator", null, true),
+                text(d, "level_separator", null, true), present(d, "levels") ? integer(d, "levels", 0) : null);
     }
 
     /** The JSON to save: the original object with every field headwise knows overwritten. */
@@ -185,10 +231,10 @@ public final class ConfigJson {
         ModelConfig m = cfg.model();
         Architecture a = m.architecture();
         j.put("model_type", a.modelType);
-        j.set("architectures", MAPPER.createArrayNode().add(a.hfClassName));
+        j.set("architectures", Json.MAPPER.createArrayNode().add(a.hfClassName));
         if (a == Architecture.DISTILBERT) {
             j.put("vocab_size", m.vocabSize()).put("dim", m.hiddenSize()).put("n_layers", m.numLayers())
-                    .put("n_heads", m.numHeads()).put("hidden_dim", m.intermediateSize())
+                    .put("n_heads", m.numAttentionHeads()).put("hidden_dim", m.intermediateSize())
                     .put("max_position_embeddings", m.maxPositions()).put("dropout", m.hiddenDropout())
                     .put("attention_dropout", m.attentionDropout()).put("seq_classif_dropout", m.classifierDropout())
                     .put("activation", m.activation().hfName).put("initializer_range", m.initializerRange())
@@ -197,7 +243,7 @@ public final class ConfigJson {
             // XLNetConfig raises on max_position_embeddings: its positions are relative.
             j.remove("max_position_embeddings");
             j.put("vocab_size", m.vocabSize()).put("d_model", m.hiddenSize()).put("n_layer", m.numLayers())
-                    .put("n_head", m.numHeads()).put("d_head", m.headDim()).put("d_inner", m.intermediateSize())
+                    .put("n_head", m.numAttentionHeads()).put("d_head", m.headDim()).put("d_inner", m.intermediateSize())
                     .put("ff_activation", m.activation().hfName).put("dropout", m.hiddenDropout())
                     .put("summary_last_dropout", m.classifierDropout()).put("layer_norm_eps", m.layerNormEps())
                     .put("initializer_range", m.initializerRange()).put("pad_token_id", m.padTokenId())
@@ -207,7 +253,7 @@ public final class ConfigJson {
             else j.remove("summary_first_dropout");
         } else {
             j.put("vocab_size", m.vocabSize()).put("hidden_size", m.hiddenSize())
-                    .put("num_hidden_layers", m.numLayers()).put("num_attention_heads", m.numHeads())
+                    .put("num_hidden_layers", m.numLayers()).put("num_attention_heads", m.numAttentionHeads())
                     .put("intermediate_size", m.intermediateSize()).put("max_position_embeddings", m.maxPositions())
                     .put("type_vocab_size", m.typeVocabSize()).put("hidden_dropout_prob", m.hiddenDropout())
                     .put("attention_probs_dropout_prob", m.attentionDropout())
@@ -216,21 +262,52 @@ public final class ConfigJson {
                     .put("pad_token_id", m.padTokenId()).put("position_embedding_type", "absolute");
         }
         writeLabels(j, cfg.heads());
-        ObjectNode hw = cfg.extras();
-        hw.put("task", cfg.heads().task().id());
+        j.set("headwise", headwiseJson(cfg.heads(), cfg.headwise()));
+        return j;
+    }
+
+    private static ObjectNode headwiseJson(Heads heads, HeadwiseConfig c) {
+        ObjectNode hw = Json.MAPPER.createObjectNode();
+        hw.put("task", heads.task().id());
         ArrayNode levels = hw.putArray("levels");
-        for (int i = 0; i < cfg.heads().levels().size(); i++) {
-            Heads.Level l = cfg.heads().levels().get(i);
+        for (int i = 0; i < heads.levels().size(); i++) {
+            Heads.Level l = heads.levels().get(i);
             ObjectNode ln = levels.addObject().put("name", l.name());
             l.labels().forEach(ln.putArray("labels")::add);
             // Where the level's logits lie in HF's flat output, [start, end).
-            int start = cfg.heads().offset(i);
+            int start = heads.offset(i);
             ln.putArray("logits").add(start).add(start + l.size());
         }
-        if (cfg.heads().task() == Task.BINARY) hw.put(BINARY_FORM_KEY, BINARY_FORM);
-        else hw.remove(BINARY_FORM_KEY);
-        j.set("headwise", hw);
-        return j;
+        if (heads.task() == Task.BINARY) hw.put(BINARY_FORM_KEY, BINARY_FORM);
+        if (c.truncation() != null) hw.put(MAX_LENGTH, c.truncation().maxLength()).put(TAIL_TOKENS, c.truncation().tailTokens());
+        if (c.windows() != null) {
+            ObjectNode w = hw.putObject(WINDOWS).put("overlap", c.windows().overlap()).put("pooling", c.windows().pooling().id());
+            if (c.windows().maxWindows() != Integer.MAX_VALUE) w.put("max_windows", c.windows().maxWindows());
+        }
+        if (c.thresholds() != null) {
+            ObjectNode t = hw.putObject(THRESHOLDS).put("global", c.thresholds().global());
+            double[] perLabel = c.thresholds().perLabel();
+            if (perLabel != null) for (double v : perLabel) t.withArray("per_label").add(v);
+        }
+        if (c.consistentDecoding() != null) hw.put(CONSISTENT_DECODING, c.consistentDecoding());
+        if (c.labelSpace() != null) hw.set(LABEL_SPACE, Json.MAPPER.valueToTree(c.labelSpace().toConfig()));
+        if (c.data() != null) hw.set(DATA, columnsJson(c.data()));
+        if (c.exportedLevel() != null) hw.put(EXPORTED_LEVEL, c.exportedLevel());
+        hw.setAll(c.unknown());
+        return hw;
+    }
+
+    private static ObjectNode columnsJson(ColumnSpec d) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        if (d.textColumns() != null) d.textColumns().forEach(o.putArray("text_columns")::add);
+        if (d.textSeparator() != null) o.put("text_separator", d.textSeparator());
+        if (d.task() != null) o.put("task", d.task().id());
+        if (d.labelColumn() != null) o.put("label_column", d.labelColumn());
+        if (d.labelColumns() != null) d.labelColumns().forEach(o.putArray("label_columns")::add);
+        if (d.labelSeparator() != null) o.put("label_separator", d.labelSeparator());
+        if (d.levelSeparator() != null) o.put("level_separator", d.levelSeparator());
+        if (d.levels() != null) o.put("levels", d.levels());
+        return o;
     }
 
     /** HF's view of the heads: one flat list of output names, one per logit in the file (two for binary). */
@@ -242,7 +319,7 @@ public final class ConfigJson {
             id2label.put(Integer.toString(i), names.get(i));
             label2id.put(names.get(i), i);
         }
-        j.set("label2id", MAPPER.valueToTree(label2id));
+        j.set("label2id", Json.MAPPER.valueToTree(label2id));
         j.put("num_labels", names.size());
         switch (heads.task()) {
             // Binary is saved as two logits, which HF fine-tunes with cross-entropy.
@@ -259,7 +336,7 @@ public final class ConfigJson {
 
     private static void writeJson(ObjectNode json, Path file) {
         try {
-            AtomicFiles.write(file, MAPPER.writeValueAsBytes(json));
+            AtomicFiles.write(file, Json.INDENTED.writeValueAsBytes(json));
         } catch (IOException e) {
             throw new HeadwiseException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -269,12 +346,32 @@ public final class ConfigJson {
     public static void writeEncoder(ModelConfig model, Path file) {
         ObjectNode j = toJson(new ClassifierConfig(model, Heads.single(Task.MULTICLASS, List.of("LABEL_0", "LABEL_1"))));
         j.remove(List.of("headwise", "id2label", "label2id", "num_labels", "problem_type"));
-        j.set("architectures", MAPPER.createArrayNode().add(model.architecture().hfBaseClassName));
+        j.set("architectures", Json.MAPPER.createArrayNode().add(model.architecture().hfBaseClassName));
         writeJson(j, file);
     }
 
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    /** Whether the field is there and not null. */
+    private static boolean present(JsonNode j, String field) {
+        JsonNode n = j.get(field);
+        return n != null && !n.isNull();
+    }
+
+    private static ObjectNode object(JsonNode j, String field) {
+        if (!(j.get(field) instanceof ObjectNode o)) throw new HeadwiseException("'" + field + "' must be a JSON object.");
+        return o;
+    }
+
+    private static List<String> strings(JsonNode j, String field) {
+        var out = new ArrayList<String>();
+        for (JsonNode n : array(j, field)) {
+            if (!n.isTextual()) throw new HeadwiseException("'" + field + "' must hold strings, got " + n + ".");
+            out.add(n.asText());
+        }
+        return out;
     }
 
     private static Iterable<JsonNode> array(JsonNode parent, String field) {
@@ -307,9 +404,14 @@ public final class ConfigJson {
     }
 
     private static String text(JsonNode j, String field, String dflt) {
+        return text(j, field, dflt, false);
+    }
+
+    /** A string field; absent, its default, which null makes required unless {@code optional}. */
+    private static String text(JsonNode j, String field, String dflt, boolean optional) {
         JsonNode n = j.get(field);
         if (n == null || n.isNull()) {
-            if (dflt == null) throw new HeadwiseException("'" + field + "' is missing.");
+            if (dflt == null && !optional) throw new HeadwiseException("'" + field + "' is missing.");
             return dflt;
         }
         if (!n.isTextual()) throw new HeadwiseException("'" + field + "' must be a string, got " + n + ".");

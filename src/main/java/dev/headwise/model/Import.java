@@ -65,7 +65,7 @@ public final class Import {
 
     /** The imported shape as a BERT config; dropouts and init range take BertConfig's defaults. */
     static ModelConfig configOf(BertShape s, int padId) {
-        return new ModelConfig(Architecture.BERT, s.vocabSize(), s.hiddenSize(), s.numLayers(), s.numHeads(),
+        return new ModelConfig(Architecture.BERT, s.vocabSize(), s.hiddenSize(), s.numLayers(), s.numAttentionHeads(),
                 s.intermediateSize(), s.maxPositions(), s.typeVocabSize(), 0.1, 0.1, 0.1,
                 Activation.ofHfName(s.hiddenAct()), s.layerNormEps(), 0.02, padId, false);
     }

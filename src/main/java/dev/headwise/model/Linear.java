@@ -35,14 +35,14 @@ final class Linear implements BackendLayer {
     }
 
     Tensor forward(Tensor x) {
-        return product(x, PackedLinearKernel.Activation.NONE, null);
+        return product(x, PackedLinearKernel.Epilogue.NONE, null);
     }
 
     /** act(x W^T + b); a backend may apply GELU and ReLU as it stores each output. */
     Tensor forward(Tensor x, Activation act) {
-        PackedLinearKernel.Activation fused = switch (act) {
-            case GELU -> PackedLinearKernel.Activation.GELU;
-            case RELU -> PackedLinearKernel.Activation.RELU;
+        PackedLinearKernel.Epilogue fused = switch (act) {
+            case GELU -> PackedLinearKernel.Epilogue.GELU;
+            case RELU -> PackedLinearKernel.Epilogue.RELU;
             case GELU_TANH -> null;
         };
         return fused != null ? product(x, fused, null) : act.apply(forward(x));
@@ -55,7 +55,7 @@ final class Linear implements BackendLayer {
     Tensor forwardAdding(Tensor x, Tensor residual) {
         boolean fits = residual.is_contiguous() && residual.scalar_type().value == torch.ScalarType.Float.value
                 && residual.numel() == x.numel() / inFeatures * outFeatures;
-        return fits ? product(x, PackedLinearKernel.Activation.NONE, residual) : forward(x).add(residual);
+        return fits ? product(x, PackedLinearKernel.Epilogue.NONE, residual) : forward(x).add(residual);
     }
 
     /** Makes this layer's products {@code backend}'s, bound to W as it is now. */
@@ -71,7 +71,7 @@ final class Linear implements BackendLayer {
         if (p != null) p.weightsChanged();
     }
 
-    private Tensor product(Tensor x, PackedLinearKernel.Activation act, Tensor residual) {
+    private Tensor product(Tensor x, PackedLinearKernel.Epilogue act, Tensor residual) {
         LinearBackend.Product p = product;
         Tensor y = p == null ? null : p.forward(x, act, residual);
         return y != null ? y : reference.forward(x, act, residual);

@@ -26,7 +26,7 @@ public interface LinearBackend {
          * act(x W^T + b) + residual: x (..., in); residual null for none, else contiguous fp32 laid out as y
          * (..., out). Null where this product does not serve x, for the reference to compute.
          */
-        Tensor forward(Tensor x, PackedLinearKernel.Activation act, Tensor residual);
+        Tensor forward(Tensor x, PackedLinearKernel.Epilogue act, Tensor residual);
 
         /** W changed in place: a copy of it is to be made again before it serves another product. */
         default void weightsChanged() {}

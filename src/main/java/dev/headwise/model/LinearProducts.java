@@ -93,7 +93,7 @@ final class LinearProducts {
         }
 
         @Override
-        public Tensor forward(Tensor x, PackedLinearKernel.Activation act, Tensor residual) {
+        public Tensor forward(Tensor x, PackedLinearKernel.Epilogue act, Tensor residual) {
             if (!serves.test(x)) return null;
             if (stale) refresh();
             return compute.forward(x, act, residual);
@@ -116,7 +116,7 @@ final class LinearProducts {
     @FunctionalInterface
     private interface KernelLinear {
         void linear(MemorySegment x, long m, long k, MemorySegment packed, MemorySegment bias, MemorySegment residual,
-                    MemorySegment y, long n, PackedLinearKernel.Activation act, int threads);
+                    MemorySegment y, long n, PackedLinearKernel.Epilogue act, int threads);
     }
 
     /** The packed and int8 kernels' {@code pack}: W (n, k) row-major fp32 into {@code packed}. */

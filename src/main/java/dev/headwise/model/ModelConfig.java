@@ -21,7 +21,7 @@ public record ModelConfig(
         int vocabSize,
         int hiddenSize,
         int numLayers,
-        int numHeads,
+        int numAttentionHeads,
         int intermediateSize,
         int maxPositions,
         int typeVocabSize,
@@ -37,11 +37,11 @@ public record ModelConfig(
         double summaryFirstDropout) {
 
     /** A BERT-family config: no XLNet settings. */
-    public ModelConfig(Architecture architecture, int vocabSize, int hiddenSize, int numLayers, int numHeads,
+    public ModelConfig(Architecture architecture, int vocabSize, int hiddenSize, int numLayers, int numAttentionHeads,
                        int intermediateSize, int maxPositions, int typeVocabSize, double hiddenDropout,
                        double attentionDropout, double classifierDropout, Activation activation, double layerNormEps,
                        double initializerRange, int padTokenId, boolean sinusoidalPositions) {
-        this(architecture, vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, typeVocabSize,
+        this(architecture, vocabSize, hiddenSize, numLayers, numAttentionHeads, intermediateSize, maxPositions, typeVocabSize,
                 hiddenDropout, attentionDropout, classifierDropout, activation, layerNormEps, initializerRange, padTokenId,
                 sinusoidalPositions, -1, 0);
     }
@@ -51,12 +51,12 @@ public record ModelConfig(
         positive("vocab_size", vocabSize);
         positive("hidden size", hiddenSize);
         positive("number of layers", numLayers);
-        positive("number of attention heads", numHeads);
+        positive("number of attention heads", numAttentionHeads);
         positive("intermediate size", intermediateSize);
         positive("max_position_embeddings", maxPositions);
-        if (hiddenSize % numHeads != 0) {
+        if (hiddenSize % numAttentionHeads != 0) {
             throw new HeadwiseException("config: hidden size " + hiddenSize + " is not a multiple of the "
-                    + numHeads + " attention heads.");
+                    + numAttentionHeads + " attention heads.");
         }
         if (architecture == Architecture.BERT || architecture == Architecture.ROBERTA) {
             positive("type_vocab_size", typeVocabSize);
@@ -100,7 +100,7 @@ public record ModelConfig(
     }
 
     public int headDim() {
-        return hiddenSize / numHeads;
+        return hiddenSize / numAttentionHeads;
     }
 
     /** HF's defaults for distilbert-base-uncased, the shape most tutorials fine-tune. */
@@ -117,7 +117,7 @@ public record ModelConfig(
     }
 
     public ModelConfig withDropout(double hidden, double attention, double classifier) {
-        return new ModelConfig(architecture, vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
+        return new ModelConfig(architecture, vocabSize, hiddenSize, numLayers, numAttentionHeads, intermediateSize,
                 maxPositions, typeVocabSize, hidden, attention, classifier, activation, layerNormEps,
                 initializerRange, padTokenId, sinusoidalPositions, clampLength, summaryFirstDropout);
     }

@@ -20,7 +20,7 @@ final class RelativeAttention {
     private final double dropout;
 
     RelativeAttention(ParamFactory p, String prefix, ModelConfig c) {
-        int h = c.hiddenSize(), n = c.numHeads(), d = c.headDim();
+        int h = c.hiddenSize(), n = c.numAttentionHeads(), d = c.headDim();
         q = projection(p, prefix + "q", c, true);
         k = projection(p, prefix + "k", c, true);
         v = projection(p, prefix + "v", c, true);
@@ -43,7 +43,7 @@ final class RelativeAttention {
      */
     private static Linear projection(ParamFactory p, String name, ModelConfig c, boolean in) {
         int h = c.hiddenSize();
-        Tensor w = p.alias(p.create(name, Init.NORMAL, h, c.numHeads(), c.headDim()), t -> in ? t.view(h, h).t() : t.view(h, h));
+        Tensor w = p.alias(p.create(name, Init.NORMAL, h, c.numAttentionHeads(), c.headDim()), t -> in ? t.view(h, h).t() : t.view(h, h));
         return p.register(new Linear(w, w.new_zeros(new long[]{h})));
     }
 

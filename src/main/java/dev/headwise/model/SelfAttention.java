@@ -23,7 +23,7 @@ final class SelfAttention {
         value = p.unboundLinear(prefix + n.value(), h, h);
         queryKeyValue = p.register(new StackedLinear(query, key, value));
         out = p.linear(prefix + n.attentionOut(), h, h);
-        heads = c.numHeads();
+        heads = c.numAttentionHeads();
         dropout = c.attentionDropout();
     }
 

@@ -96,7 +96,7 @@ public final class TextClassifier {
     /** The same network (shared parameters) described by another config with identical shape and heads. */
     public TextClassifier withConfig(ClassifierConfig newConfig) {
         if (!newConfig.model().equals(config.model()) || !newConfig.heads().equals(config.heads())) {
-            throw new IllegalArgumentException("withConfig may change extras only");
+            throw new IllegalArgumentException("withConfig may change the headwise block only");
         }
         return new TextClassifier(newConfig, encoder, head, parameters, device, layers);
     }
@@ -122,10 +122,8 @@ public final class TextClassifier {
         if (level.size() < 2) {
             throw new HeadwiseException("level '" + name + "' has a single label, so it is no classifier.");
         }
-        var extras = config.extras();
-        extras.remove(List.of("label_space", "data", "consistent_decoding", "thresholds"));
-        extras.put("exported_level", name);
-        var out = allocate(config.withHeads(Heads.single(Task.MULTICLASS, level.labels())).withExtras(extras),
+        var out = allocate(config.withHeads(Heads.single(Task.MULTICLASS, level.labels()))
+                        .withHeadwise(config.headwise().exported(name)),
                 device, parameters.flat().scalar_type());
         var rows = HeadRows.Names.of(config.model().architecture());
         try (var scope = new PointerScope()) {

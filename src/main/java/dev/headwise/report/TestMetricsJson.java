@@ -1,7 +1,7 @@
 package dev.headwise.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwise.io.Json;
 import dev.headwise.metrics.ClassStats;
 import dev.headwise.metrics.ClassificationMetrics;
 import dev.headwise.metrics.HierarchicalMetrics;
@@ -11,19 +11,18 @@ import dev.headwise.metrics.HierarchicalMetrics;
  * {@code recall} object (class name to recall) added, then {@code path_accuracy}.
  */
 public final class TestMetricsJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestMetricsJson() {}
 
     public static ObjectNode of(HierarchicalMetrics metrics) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         metrics.levels().forEach((level, m) -> root.set(level, levelJson(m)));
         root.put("path_accuracy", metrics.pathAccuracy());
         return root;
     }
 
     private static ObjectNode levelJson(ClassificationMetrics m) {
-        ObjectNode level = JSON.valueToTree(m);
+        ObjectNode level = Json.MAPPER.valueToTree(m);
         ObjectNode recall = level.putObject("recall");
         for (ClassStats c : m.perClass()) recall.put(c.label(), c.recall());
         return level;

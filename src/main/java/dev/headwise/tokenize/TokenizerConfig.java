@@ -1,9 +1,9 @@
 package dev.headwise.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
  */
 record TokenizerConfig(ObjectNode json, BertNormalization normalization, int modelMaxLength, boolean tokenTypes) {
     static final String FILE = "tokenizer_config.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BERT_CLASS = Pattern.compile("(Distil)?BertTokenizer(Fast)?");
     private static final Pattern TYPED_CLASS = Pattern.compile("BertTokenizer(Fast)?");
     /** HF writes 1e30 for "no limit"; no encoder has positions for more than this. */
@@ -33,7 +32,7 @@ record TokenizerConfig(ObjectNode json, BertNormalization normalization, int mod
     private static final long MAX_BYTES = 1 << 20;
 
     /** A directory without tokenizer_config.json. */
-    static final TokenizerConfig NONE = new TokenizerConfig(JSON.createObjectNode(), null, 0, false);
+    static final TokenizerConfig NONE = new TokenizerConfig(Json.MAPPER.createObjectNode(), null, 0, false);
 
     TokenizerConfig {
         json = json.deepCopy();
@@ -50,7 +49,7 @@ record TokenizerConfig(ObjectNode json, BertNormalization normalization, int mod
         if (!Files.isRegularFile(file)) return NONE;
         try {
             if (Files.size(file) > MAX_BYTES) throw new HeadwiseException(file + " is larger than 1 MB; not a tokenizer config.");
-            if (!(JSON.readTree(file.toFile()) instanceof ObjectNode o)) throw new HeadwiseException(file + " is not a JSON object.");
+            if (!(Json.MAPPER.readTree(file.toFile()) instanceof ObjectNode o)) throw new HeadwiseException(file + " is not a JSON object.");
             return parse(o, file.toString());
         } catch (IOException e) {
             throw new HeadwiseException(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse("") + ".", e);

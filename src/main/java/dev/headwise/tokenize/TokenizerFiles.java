@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.util.Map;
  */
 public final class TokenizerFiles {
     public static final String TOKENIZER_JSON = "tokenizer.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final JsonFactory STREAM = new JsonFactory();
     private static final Map<String, String> SPECIAL_TOKENS = Map.of("cls_token", "[CLS]", "sep_token", "[SEP]",
             "pad_token", "[PAD]", "unk_token", "[UNK]", "mask_token", "[MASK]");
@@ -136,7 +134,7 @@ public final class TokenizerFiles {
             if (!c.has(key) && hasToken(tree, token)) c.put(key, token);
         });
         try {
-            return new Saved(clean, JSON.writeValueAsBytes(c));
+            return new Saved(clean, Json.INDENTED.writeValueAsBytes(c));
         } catch (IOException e) {
             throw new IllegalStateException("serializing an in-memory JSON tree cannot fail", e);
         }
@@ -158,7 +156,7 @@ public final class TokenizerFiles {
             else normalizer.put("strip_accents", n.stripAccents());
         }
         try {
-            return JSON.writeValueAsBytes(root);
+            return Json.INDENTED.writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException("serializing an in-memory JSON tree cannot fail", e);
         }
@@ -166,7 +164,7 @@ public final class TokenizerFiles {
 
     private static JsonNode tree(byte[] json, String source) {
         try {
-            if (JSON.readTree(json) instanceof ObjectNode o) return o;
+            if (Json.MAPPER.readTree(json) instanceof ObjectNode o) return o;
         } catch (IOException e) {
             // reported below
         }

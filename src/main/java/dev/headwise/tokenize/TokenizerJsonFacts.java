@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -30,7 +30,6 @@ record TokenizerJsonFacts(int padId, int vocabSize, SpecialTokens specialTokens)
             .build();
     private static final List<String> PAD_TOKENS = List.of("[PAD]", "<pad>");
     /** Reads the small post_processor object as a tree. */
-    private static final ObjectMapper TREE = new ObjectMapper();
 
     /** @param source names the file in error messages */
     static TokenizerJsonFacts read(byte[] json, String source) {
@@ -58,7 +57,7 @@ record TokenizerJsonFacts(int padId, int vocabSize, SpecialTokens specialTokens)
                 } else if (field.equals("added_tokens") && value == JsonToken.START_ARRAY) {
                     size = Math.max(size, addedTokens(p, addedPads));
                 } else if (field.equals("post_processor") && value == JsonToken.START_OBJECT) {
-                    specials = specialTokens(TREE.readTree(p), source);
+                    specials = specialTokens(Json.MAPPER.readTree(p), source);
                 } else if (field.equals("model") && value == JsonToken.START_OBJECT) {
                     hasModel = true;
                     size = Math.max(size, model(p, vocabPads));

@@ -1,7 +1,5 @@
 package dev.headwise.tokenize;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 
 /**
@@ -16,9 +14,6 @@ import dev.headwise.HeadwiseException;
  *                   tokens); 0 keeps only the beginning, HF's default
  */
 public record Truncation(int maxLength, int tailTokens) {
-    /** The keys under which a trained model records its truncation, in config.json's headwise block. */
-    public static final String MAX_LENGTH_KEY = "max_length", TAIL_TOKENS_KEY = "tail_tokens";
-
     public Truncation {
         if (maxLength < 2) {
             throw new HeadwiseException("The maximum sequence length must be at least 2 (room for the special tokens) but is "
@@ -33,17 +28,6 @@ public record Truncation(int maxLength, int tailTokens) {
     /** The first {@code maxLength} tokens (the last of them the closing special token). */
     public static Truncation head(int maxLength) {
         return new Truncation(maxLength, 0);
-    }
-
-    /** The truncation a trained model records in {@code extras}, or the head of {@code defaultMaxLength} tokens. */
-    public static Truncation of(JsonNode extras, int defaultMaxLength) {
-        return new Truncation(extras.path(MAX_LENGTH_KEY).asInt(defaultMaxLength), extras.path(TAIL_TOKENS_KEY).asInt(0));
-    }
-
-    /** Records this truncation in a model's {@code extras}, for prediction to cut texts the way training did. */
-    public void writeTo(ObjectNode extras) {
-        extras.put(MAX_LENGTH_KEY, maxLength);
-        extras.put(TAIL_TOKENS_KEY, tailTokens);
     }
 
     /** The same split between head and tail with room for {@code maxLength} tokens. */

@@ -1,7 +1,5 @@
 package dev.headwise.tokenize;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 
 import java.util.ArrayList;
@@ -20,9 +18,6 @@ import java.util.Locale;
  * @param maxWindows at most this many windows per document, the first ones (bounds the cost per document); at least 1
  */
 public record Windows(int overlap, Pooling pooling, int maxWindows) {
-    /** The key under which a trained model records its windows, in config.json's headwise block. */
-    public static final String KEY = "windows";
-
     /** How a document's windows become one prediction. */
     public enum Pooling {
         MEAN, MAX;
@@ -44,22 +39,6 @@ public record Windows(int overlap, Pooling pooling, int maxWindows) {
         if (overlap < 0) throw new HeadwiseException("--window-overlap must be at least 0, not " + overlap + ".");
         if (maxWindows < 1) throw new HeadwiseException("--max-windows must be at least 1, not " + maxWindows + ".");
         java.util.Objects.requireNonNull(pooling, "pooling");
-    }
-
-    /** The windows a trained model records in {@code extras}, or null when it reads texts by truncation. */
-    public static Windows of(JsonNode extras) {
-        JsonNode w = extras.path(KEY);
-        if (!w.isObject()) return null;
-        return new Windows(w.path("overlap").asInt(0), Pooling.parse(w.path("pooling").asText("mean")),
-                w.path("max_windows").asInt(Integer.MAX_VALUE));
-    }
-
-    /** Records these windows in a model's {@code extras}, for every later command to read texts the same way. */
-    public void writeTo(ObjectNode extras) {
-        ObjectNode w = extras.putObject(KEY);
-        w.put("overlap", overlap);
-        w.put("pooling", pooling.id());
-        if (maxWindows != Integer.MAX_VALUE) w.put("max_windows", maxWindows);
     }
 
     /** Fails unless windows of {@code maxLength} tokens (two of them special) leave room to move past the overlap. */

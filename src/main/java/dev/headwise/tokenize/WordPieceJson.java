@@ -1,9 +1,9 @@
 package dev.headwise.tokenize;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +21,6 @@ import java.util.Map;
  * vocab-only model directory runs on the same tokenizer implementation as a tokenizer.json.
  */
 final class WordPieceJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SPECIAL_TOKENS = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]");
 
     private WordPieceJson() {
@@ -53,7 +52,7 @@ final class WordPieceJson {
                         + " token, which a BERT WordPiece tokenizer needs.");
             }
         }
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
         root.putNull("padding");
@@ -93,7 +92,7 @@ final class WordPieceJson {
         ObjectNode vocabNode = model.putObject("vocab");
         vocab.forEach(vocabNode::put);
         try {
-            return JSON.writeValueAsBytes(root);
+            return Json.MAPPER.writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException("serializing an in-memory JSON tree cannot fail", e);
         }

@@ -24,33 +24,28 @@ public final class Batches {
         Tensor ids = WRITER.longs(b.inputIds(), shape, device);
         Tensor mask = WRITER.longs(b.attentionMask(), shape, device);
         Tensor types = b.tokenTypeIds() == null ? null : WRITER.longs(b.tokenTypeIds(), shape, device);
-        return new ModelInput(ids, mask, types, onDevice(targets(b, task), device));
+        return new ModelInput(ids, mask, types, targets(b, task, device));
     }
 
-    private static Tensor targets(Batch b, Task task) {
+    private static Tensor targets(Batch b, Task task, Device device) {
         return switch (task) {
-            case MULTICLASS -> Tensors.longs(widen(b.classIds()[0]), b.size());
+            case MULTICLASS -> WRITER.ints(b.classIds()[0], new long[] {b.size()}, device);
             case BINARY -> {
                 float[] y = new float[b.size()];
                 for (int i = 0; i < y.length; i++) y[i] = b.classIds()[0][i];
-                yield Tensors.floats(y, b.size());
+                yield onDevice(Tensors.floats(y, b.size()), device);
             }
-            case MULTILABEL -> Tensors.floats(b.multiHot(), b.size(), b.multiHot().length / Math.max(1, b.size()));
+            case MULTILABEL -> onDevice(Tensors.floats(b.multiHot(), b.size(), b.multiHot().length / Math.max(1, b.size())),
+                    device);
             case HIERARCHICAL -> {
                 int levels = b.classIds().length;
                 long[] y = new long[b.size() * levels];
                 for (int i = 0; i < b.size(); i++) {
                     for (int l = 0; l < levels; l++) y[i * levels + l] = b.classIds()[l][i];
                 }
-                yield Tensors.longs(y, b.size(), levels);
+                yield onDevice(Tensors.longs(y, b.size(), levels), device);
             }
         };
-    }
-
-    private static long[] widen(int[] v) {
-        long[] out = new long[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = v[i];
-        return out;
     }
 
     private static Tensor onDevice(Tensor t, Device device) {

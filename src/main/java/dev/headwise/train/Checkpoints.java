@@ -1,9 +1,8 @@
 package dev.headwise.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.headwise.HeadwiseException;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
@@ -29,12 +28,11 @@ import java.util.regex.Pattern;
  * (AdamW moments, RNG state; twice the size of the weights), and a finished run keeps none. A checkpoint is
  * written beside its final name and renamed into place, so a crash never leaves a half-written one.
  */
-final class Checkpoints {
+public final class Checkpoints {
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
     /** What {@link AtomicFiles} leaves when the process dies mid-write (a second Ctrl-C, a kill). */
     private static final Pattern LEFTOVER = Pattern.compile("\\.checkpoint-\\d+\\.(new|old)-.*");
     private static final String OPTIMIZER = "optimizer.safetensors";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
     private final TokenizerFiles.Saved tokenizer;
@@ -73,7 +71,7 @@ final class Checkpoints {
                             Long.toString(optimizer.stepCount()), "world_size", Integer.toString(rngStates.size()),
                             "global_batch_size", Integer.toString(globalBatchSize)));
                 }
-                Files.write(tmp.resolve("trainer_state.json"), JSON.writeValueAsBytes(state));
+                Files.write(tmp.resolve("trainer_state.json"), Json.INDENTED.writeValueAsBytes(state));
             });
         } catch (IOException e) {
             throw new HeadwiseException("cannot write checkpoint " + target + ": " + e.getMessage()
@@ -113,7 +111,7 @@ final class Checkpoints {
             for (int r = 0; t.containsKey(rngName(r)); r++) {
                 rng.add(Tensors.toBytes(Tensors.fromData(t.get(rngName(r)), torch.ScalarType.Byte)));
             }
-            return new Restored(JSON.readValue(checkpoint.resolve("trainer_state.json").toFile(), TrainerState.class),
+            return new Restored(Json.MAPPER.readValue(checkpoint.resolve("trainer_state.json").toFile(), TrainerState.class),
                     rng, meta.containsKey("world_size") ? Integer.valueOf(meta.get("world_size")) : null,
                     meta.containsKey("global_batch_size") ? Integer.valueOf(meta.get("global_batch_size")) : null);
         } catch (IOException | RuntimeException e) {
@@ -175,7 +173,8 @@ final class Checkpoints {
         }
     }
 
-    static long stepOf(Path checkpoint) {
+    /** The step a checkpoint folder ({@code checkpoint-<step>}) was written at. */
+    public static long stepOf(Path checkpoint) {
         var m = NAME.matcher(checkpoint.getFileName().toString());
         if (!m.matches()) throw new IllegalArgumentException(checkpoint.toString());
         return Long.parseLong(m.group(1));

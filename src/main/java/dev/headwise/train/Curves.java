@@ -1,8 +1,8 @@
 package dev.headwise.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -22,7 +22,6 @@ import java.util.Map;
  * with the eval loss on an axis of its own.
  */
 public final class Curves {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Curves() {}
 
@@ -34,7 +33,7 @@ public final class Curves {
         try {
             for (String line : Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8)) {
                 if (line.isBlank()) continue;
-                JsonNode r = JSON.readTree(line);
+                JsonNode r = Json.MAPPER.readTree(line);
                 double step = r.path("step").asDouble();
                 if (r.path("type").asText().equals("train")) {
                     trainSteps.add(step);

@@ -1,6 +1,5 @@
 package dev.headwise.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
 import dev.headwise.data.DatasetReader;
 import dev.headwise.data.DatasetSpec;
@@ -9,9 +8,9 @@ import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.infer.InferenceOptions;
 import dev.headwise.infer.LoadedModel;
-import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.Loss;
 import dev.headwise.tokenize.Truncation;
@@ -32,7 +31,6 @@ public final class Evaluation {
     /** Texts per batch unless a request says otherwise. */
     public static final String DEFAULT_BATCH_SIZE = "64";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Evaluation() {}
 
@@ -75,13 +73,11 @@ public final class Evaluation {
     }
 
     /** Evaluates, telling {@code info} about the rows left out. */
-    @SuppressWarnings("unchecked")
     public static Result run(Request r, Consumer<String> info) {
-        boolean trained = ConfigJson.read(r.model().resolve("config.json")).extras().has("label_space");
+        boolean trained = ConfigJson.read(r.model().resolve("config.json")).headwise().labelSpace() != null;
         try (var m = LoadedModel.classifier(r.model(), r.inference().withTask(trained ? null : r.spec().labels().task()))) {
-            var extras = m.model().config().extras();
-            LabelSpace space = trained ? LabelSpace.fromConfig(JSON.convertValue(extras.get("label_space"), Map.class))
-                    : labelsOf(m.model().config().heads());
+            HeadwiseConfig saved = m.model().config().headwise();
+            LabelSpace space = trained ? saved.labelSpace() : labelsOf(m.model().config().heads());
             LabeledDataset set = DatasetReader.read(r.data(), r.spec(), space);
             if (!trained && set.unknownLabelRows() > 0) {
                 throw new HeadwiseException(r.data() + " has labels the model does not name: " + set.unknownLabels().keySet()
@@ -92,14 +88,13 @@ public final class Evaluation {
                         set.unknownLabelRows(), set.unknownLabels()));
             }
             if (set.size() == 0) throw new HeadwiseException(r.data() + " has no rows with known labels to evaluate.");
-            Truncation truncation = Truncation.of(extras, m.maxLength());
-            Windows reading = r.windows() != null ? r.windows() : Windows.of(extras);
+            Truncation truncation = m.truncation();
+            Windows reading = r.windows() != null ? r.windows() : saved.windows();
             var corpus = reading == null ? TokenizedCorpus.build(set.texts(), m.tokenizer(), truncation)
                     : TokenizedCorpus.build(set.texts(), m.tokenizer(), truncation.maxLength(), reading);
-            Thresholds thresholds = extras.has("thresholds") ? JSON.convertValue(extras.get("thresholds"), Thresholds.class) : null;
             var scores = Evaluator.evaluate(m.model(), new Loss(m.model().config().heads(), Loss.LossOptions.NONE),
                     new Trainer.Part(corpus, set, IntStream.range(0, set.size()).toArray()),
-                    new Evaluator.Options(r.batchSize(), thresholds, trained && extras.path("consistent_decoding").asBoolean(true)));
+                    new Evaluator.Options(r.batchSize(), saved.thresholds(), saved.followsHierarchy()));
             return new Result(scores, set.size(), reading == null ? 0 : corpus.size(), truncation.maxLength(),
                     set.unknownLabelRows(), set.unknownLabels(), m.precision());
         }

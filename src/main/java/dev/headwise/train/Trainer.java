@@ -1,6 +1,6 @@
 package dev.headwise.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.io.Json;
 import dev.headwise.HeadwiseException;
 import dev.headwise.data.Batch;
 import dev.headwise.data.BatchCollator;
@@ -382,11 +382,10 @@ public final class Trainer {
 
     /** What rank 0 tells the others at the start: the state, AdamW's step count and each rank's generator state. */
     record Start(TrainerState state, long adamwStep, List<String> rngStates) {
-        private static final ObjectMapper JSON = new ObjectMapper();
 
         static String write(Start s) {
             try {
-                return JSON.writeValueAsString(s);
+                return Json.MAPPER.writeValueAsString(s);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -394,7 +393,7 @@ public final class Trainer {
 
         static Start read(String json) {
             try {
-                return JSON.readValue(json, Start.class);
+                return Json.MAPPER.readValue(json, Start.class);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

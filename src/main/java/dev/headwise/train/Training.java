@@ -1,10 +1,8 @@
 package dev.headwise.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
+import dev.headwise.data.ColumnSpec;
 import dev.headwise.data.DataSplit;
 import dev.headwise.data.DatasetReader;
 import dev.headwise.data.DatasetSpec;
@@ -16,8 +14,10 @@ import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.distributed.Collectives;
 import dev.headwise.distributed.ProcessGroups;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
@@ -42,7 +42,6 @@ import java.util.stream.IntStream;
  * is written, so a rejected request leaves nothing behind.
  */
 public final class Training {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Training() {}
 
@@ -136,16 +135,9 @@ public final class Training {
                 if (!main) return new TrainResult(TrainResult.Status.FINISHED, r.out, outcome, null);
                 Curves.write(run.work().resolve("metrics.jsonl"), run.work().resolve("training_curves.png"));
 
-                ObjectNode extras = net.config().extras();
-                extras.set("data", columnsOf(r.spec));
-                extras.set("label_space", JSON.valueToTree(space.toConfig()));
-                truncation.writeTo(extras);
-                if (r.windows != null) r.windows.writeTo(extras);
-                extras.put("consistent_decoding", r.consistentDecoding);
                 Evaluator.Result result = outcome.finalEval();
                 Thresholds thresholds = result != null ? result.thresholds() : null;
                 if (thresholds != null) {
-                    extras.set("thresholds", JSON.valueToTree(thresholds));
                     report.info(String.format("decision thresholds tuned on the eval split: global %.3f", thresholds.global()));
                     var untuned = Thresholds.untunedLabels(gold(evalSet, evalRows));
                     if (!untuned.isEmpty()) {
@@ -154,11 +146,12 @@ public final class Training {
                                 untuned.stream().map(space.labels()::get).collect(Collectors.joining(", "))));
                     }
                 }
-                TextClassifier finalModel = net.withConfig(net.config().withExtras(extras));
+                TextClassifier finalModel = net.withConfig(net.config().withHeadwise(new HeadwiseConfig(truncation, r.windows,
+                        thresholds, r.consistentDecoding, space, columnsOf(r.spec), null, net.config().headwise().unknown())));
                 ModelFiles.save(finalModel, run.work());
                 savedTokenizer.writeTo(run.work());
                 if (result != null) {
-                    AtomicFiles.write(run.work().resolve("eval_metrics.json"), JSON.writeValueAsBytes(result.metrics()));
+                    AtomicFiles.write(run.work().resolve("eval_metrics.json"), Json.INDENTED.writeValueAsBytes(result.metrics()));
                     report.info(result.text());
                 }
                 Evaluator.Result test = null;
@@ -167,7 +160,7 @@ public final class Training {
                     TokenizedCorpus testCorpus = testSet == all ? corpus : tokenized.apply(testSet);
                     test = Evaluator.evaluate(finalModel, loss, new Trainer.Part(testCorpus, testSet, testRows),
                             new Evaluator.Options(evalOptions.batchSize(), thresholds, r.consistentDecoding, options.precision()));
-                    AtomicFiles.write(run.work().resolve("test_metrics.json"), JSON.writeValueAsBytes(test.metrics()));
+                    AtomicFiles.write(run.work().resolve("test_metrics.json"), Json.INDENTED.writeValueAsBytes(test.metrics()));
                     report.info("test split (" + testRows.length + " examples):");
                     report.info(test.text());
                 }
@@ -225,22 +218,16 @@ public final class Training {
     }
 
     /** The columns the model was trained on, which {@code evaluate} defaults to: config.json's {@code headwise.data}. */
-    private static ObjectNode columnsOf(DatasetSpec spec) {
-        ObjectNode o = JSON.createObjectNode();
-        o.set("text_columns", JSON.valueToTree(spec.textColumns()));
-        o.put("text_separator", spec.textSeparator());
-        o.put("task", spec.labels().task().id());
-        switch (spec.labels()) {
-            case LabelScheme.ClassColumn c -> o.put("label_column", c.column());
-            case LabelScheme.ListColumn c -> o.put("label_column", c.column()).put("label_separator", c.separator());
-            case LabelScheme.FlagColumns c -> o.set("label_columns", JSON.valueToTree(c.patterns()));
-            case LabelScheme.PathColumn c -> {
-                o.put("label_column", c.column()).put("level_separator", c.separator());
-                if (c.levels() > 0) o.put("levels", c.levels());
-            }
-            case LabelScheme.LevelColumns c -> o.set("label_columns", JSON.valueToTree(c.columns()));
-        }
-        return o;
+    private static ColumnSpec columnsOf(DatasetSpec spec) {
+        Task task = spec.labels().task();
+        return switch (spec.labels()) {
+            case LabelScheme.ClassColumn c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, c.column(), null, null, null, null);
+            case LabelScheme.ListColumn c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, c.column(), null, c.separator(), null, null);
+            case LabelScheme.FlagColumns c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, null, c.patterns(), null, null, null);
+            case LabelScheme.PathColumn c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, c.column(), null, null,
+                    c.separator(), c.levels() > 0 ? c.levels() : null);
+            case LabelScheme.LevelColumns c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, null, c.columns(), null, null, null);
+        };
     }
 
     /** What became of a classifier checkpoint's head rows, matched to the data's labels by name. */

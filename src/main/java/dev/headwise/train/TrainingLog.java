@@ -1,8 +1,8 @@
 package dev.headwise.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -21,7 +21,6 @@ import java.util.Locale;
  * either a progress bar (on a terminal) or plain periodic lines (in logs and CI).
  */
 public final class TrainingLog implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BufferedWriter jsonl; // null for a rank other than 0, which reports nothing
     private final TrainListener listener;
@@ -69,7 +68,7 @@ public final class TrainingLog implements AutoCloseable {
     /** The step of a record; a line torn by a kill reads as past every step, so that it is dropped. */
     private static long step(String line) {
         try {
-            return JSON.readTree(line).path("step").asLong();
+            return Json.MAPPER.readTree(line).path("step").asLong();
         } catch (IOException e) {
             return Long.MAX_VALUE;
         }
@@ -81,7 +80,7 @@ public final class TrainingLog implements AutoCloseable {
      */
     void step(long step, long total, int epoch, double loss, double lr, double gradNorm, double samplesPerSecond,
               double windowSeconds, double etaSeconds, double allReduceSeconds) {
-        ObjectNode r = JSON.createObjectNode().put("type", "train").put("step", step).put("epoch", epoch)
+        ObjectNode r = Json.MAPPER.createObjectNode().put("type", "train").put("step", step).put("epoch", epoch)
                 .put("loss", loss).put("lr", lr).put("samples_per_s", samplesPerSecond).put("window_s", windowSeconds);
         if (!Double.isNaN(gradNorm)) r.put("grad_norm", gradNorm);
         if (!Double.isNaN(allReduceSeconds)) r.put("allreduce_s", allReduceSeconds);
@@ -101,7 +100,7 @@ public final class TrainingLog implements AutoCloseable {
     }
 
     void eval(long step, int epoch, Evaluator.Result result) {
-        ObjectNode r = JSON.createObjectNode().put("type", "eval").put("step", step).put("epoch", epoch);
+        ObjectNode r = Json.MAPPER.createObjectNode().put("type", "eval").put("step", step).put("epoch", epoch);
         result.summary().forEach(r::put);
         write(r);
         var line = new StringBuilder("eval @ step ").append(step).append(':');
@@ -119,7 +118,7 @@ public final class TrainingLog implements AutoCloseable {
     private void write(ObjectNode record) {
         if (jsonl == null) return;
         try {
-            jsonl.write(JSON.writeValueAsString(record));
+            jsonl.write(Json.MAPPER.writeValueAsString(record));
             jsonl.newLine();
             jsonl.flush();
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -156,13 +157,13 @@ final class ModelDir {
     }
 
     private static void writeIndex(Path index, SequencedMap<String, String> weightMap, long totalSize) {
-        ObjectNode root = SafeTensorsReader.JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.putObject("metadata").put("total_size", totalSize);
         ObjectNode map = root.putObject("weight_map");
         weightMap.forEach(map::put);
         byte[] json;
         try {
-            json = SafeTensorsReader.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            json = Json.INDENTED.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new HeadwiseException("Cannot write " + index + ": " + e.getOriginalMessage() + ".", e);
         }

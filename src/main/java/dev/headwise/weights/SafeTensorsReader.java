@@ -1,12 +1,9 @@
 package dev.headwise.weights;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,11 +36,6 @@ final class SafeTensorsReader {
     /** The reference implementation's limit; anything larger is corruption or an attack. */
     static final long MAX_HEADER_BYTES = 100_000_000;
     static final String METADATA_KEY = "__metadata__";
-    /** Rejects duplicate keys and trailing content, which lenient parsers silently resolve. */
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
     private static final ValueLayout.OfLong U64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** A header entry; begin and end are offsets into the data section. */
@@ -125,7 +117,7 @@ final class SafeTensorsReader {
         }
         JsonNode node;
         try {
-            node = JSON.readTree(text);
+            node = Json.STRICT.readTree(text); // duplicate keys and trailing content, which lenient parsers resolve silently
         } catch (JacksonException e) {
             throw invalid.apply("is not valid JSON (" + e.getOriginalMessage() + ")");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -53,7 +54,7 @@ final class SafeTensorsWriter {
 
     /** Compact JSON with {@code __metadata__} first, space-padded to a multiple of 8 bytes as HF does. */
     static byte[] header(Path file, List<TensorData> tensors, Map<String, String> metadata) {
-        ObjectNode root = SafeTensorsReader.JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafeTensorsReader.METADATA_KEY);
             metadata.forEach((key, value) -> {
@@ -76,7 +77,7 @@ final class SafeTensorsWriter {
         }
         byte[] json;
         try {
-            json = SafeTensorsReader.JSON.writeValueAsBytes(root);
+            json = Json.MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new HeadwiseException("Cannot write " + file + ": " + e.getOriginalMessage() + ".", e);
         }

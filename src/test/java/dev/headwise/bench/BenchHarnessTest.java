@@ -1,7 +1,7 @@
 package dev.headwise.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.io.Json;
 import dev.headwise.model.Blas;
 import dev.headwise.Task;
 import dev.headwise.cli.Main;
@@ -46,7 +46,7 @@ class BenchHarnessTest {
                 "--steps", "2", "--warmup", "1", "--threads", "1", "--json", json.toString());
         assertTrue(out.contains("MFU"), out);
 
-        JsonNode r = new ObjectMapper().readTree(Files.readString(json));
+        JsonNode r = Json.MAPPER.readTree(Files.readString(json));
         TRAIN_FIELDS.forEach(f -> assertFiniteNumber(r, f));
         assertTrue(r.get("mfu").asDouble() > 0);
         assertEquals(8.0, r.get("tokens_per_s").asDouble() / r.get("samples_per_s").asDouble(), 1e-9); // seq
@@ -81,7 +81,7 @@ class BenchHarnessTest {
         run("bench", "infer", "--seq", "8", "--batch", "2", "--iterations", "2", "--batch-iterations", "2",
                 "--threads", "1", "--json", json.toString());
 
-        JsonNode r = new ObjectMapper().readTree(Files.readString(json));
+        JsonNode r = Json.MAPPER.readTree(Files.readString(json));
         INFER_FIELDS.forEach(f -> assertFiniteNumber(r, f));
         assertEquals(r.get("headwise_p50_ms").asDouble() / r.get("ort_p50_ms").asDouble(), r.get("p50_ratio").asDouble(), 1e-9);
         assertTrue(r.get("headwise_p50_ms").asDouble() <= r.get("headwise_p99_ms").asDouble());
@@ -111,7 +111,7 @@ class BenchHarnessTest {
         String out = run("bench", "load", "--model", model.toString(), "--runs", "1", "--json", json.toString());
         assertTrue(out.contains("without cache"), out);
 
-        JsonNode r = new ObjectMapper().readTree(Files.readString(json));
+        JsonNode r = Json.MAPPER.readTree(Files.readString(json));
         LOAD_FIELDS.forEach(f -> assertFiniteNumber(r, f));
         assertEquals(r.get("load_ms").asDouble() + r.get("first_prediction_ms").asDouble(),
                 r.get("load_and_first_ms").asDouble(), 1e-9);

@@ -1,10 +1,10 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.data.spamassassin.EmailClass;
 import dev.headwise.data.spamassassin.EmailRow;
 import dev.headwise.data.spamassassin.TarGzFixture;
+import dev.headwise.io.Json;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DemoCommandTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -57,7 +56,7 @@ class DemoCommandTest {
                 "--threads", "1");
 
         assertEquals(0, result.exitCode(), result.err() + result.out());
-        JsonNode metrics = JSON.readTree(run.resolve("test_metrics.json").toFile());
+        JsonNode metrics = Json.MAPPER.readTree(run.resolve("test_metrics.json").toFile());
         for (String level : List.of("level1", "level2")) {
             assertTrue(metrics.path(level).path("accuracy").isNumber(), level + " accuracy in " + metrics);
             assertTrue(metrics.path(level).path("macro_f1").isNumber(), level + " macro_f1 in " + metrics);
@@ -73,7 +72,7 @@ class DemoCommandTest {
         assertTrue(html.contains("data:image/png;base64,"), "the training curves are embedded");
         assertTrue(html.contains("--from-scratch"), "the reproduce command names the run's flags");
         assertTrue(Files.isRegularFile(run.resolve("model/model.safetensors")));
-        JsonNode headwise = JSON.readTree(run.resolve("model/config.json").toFile()).path("headwise");
+        JsonNode headwise = Json.MAPPER.readTree(run.resolve("model/config.json").toFile()).path("headwise");
         assertEquals(24, headwise.path("max_length").asInt(), "the model keeps how training cut its texts");
         assertEquals(8, headwise.path("tail_tokens").asInt());
         assertTrue(html.contains("--tail-tokens 8"), "the reproduce command keeps the truncation");
@@ -88,7 +87,7 @@ class DemoCommandTest {
                 "--eval-size", "0", "--epochs", "1", "--batch-size", "8", "--max-length", "8", "--windows",
                 "--window-overlap", "2", "--max-windows", "3", "--threads", "1");
         assertEquals(0, result.exitCode(), result.err() + result.out());
-        JsonNode headwise = JSON.readTree(run.resolve("model/config.json").toFile()).path("headwise");
+        JsonNode headwise = Json.MAPPER.readTree(run.resolve("model/config.json").toFile()).path("headwise");
         assertEquals(0, headwise.path("tail_tokens").asInt());
         assertEquals(2, headwise.path("windows").path("overlap").asInt(), headwise.toString());
         assertEquals(3, headwise.path("windows").path("max_windows").asInt());

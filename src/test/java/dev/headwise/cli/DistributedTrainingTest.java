@@ -1,7 +1,7 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.io.Json;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.Tensors;
 import dev.headwise.testing.ChildJvm;
@@ -34,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code --resume} then ends with the uninterrupted run's weights.
  */
 class DistributedTrainingTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long RUN_MINUTES = 6; // generous for a loaded 2-core machine, still bounded
 
     @TempDir
@@ -92,7 +91,7 @@ class DistributedTrainingTest {
 
     private static List<JsonNode> records(Path run) throws Exception {
         var out = new ArrayList<JsonNode>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) out.add(JSON.readTree(line));
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) out.add(Json.MAPPER.readTree(line));
         return out;
     }
 

@@ -1,7 +1,7 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.io.Json;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.nativ.kernels.Int8LinearKernel;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +42,7 @@ class EvaluatePredictOutputTest {
         var r = CliRunner.run("evaluate", "--model", run.toString(), "--data", test.toString(), "--json", json.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("3 rows with labels never seen in training were left out"), r.out());
-        JsonNode m = new ObjectMapper().readTree(json.toFile());
+        JsonNode m = Json.MAPPER.readTree(json.toFile());
         assertEquals(3, m.get("unseen_label_rows").asInt(), m.toString());
         assertEquals(2, m.get("unseen_labels").get("mountain").asInt());
         assertEquals(1, m.get("unseen_labels").get("desert").asInt());

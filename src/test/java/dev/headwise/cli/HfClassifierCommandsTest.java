@@ -1,15 +1,18 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.Task;
+import dev.headwise.infer.Classifier;
+import dev.headwise.io.Json;
 import dev.headwise.model.ClassifierConfig;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.model.Heads;
 import dev.headwise.model.ModelConfig;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.tokenize.TokenizerFiles;
+import dev.headwise.tokenize.Truncation;
 import dev.headwise.weights.onnx.BundledModels;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -30,21 +33,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code export --level}, and {@code evaluate} and {@code train} from a classifier headwise did not train. */
 class HfClassifierCommandsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Device CPU = new Device("cpu");
 
     @TempDir
     Path tmp;
 
     private Path save(Heads heads, String name) throws IOException {
+        return save(heads, name, 64);
+    }
+
+    /** A classifier as HF saves one, with no headwise block, reading at most {@code positions} tokens. */
+    private Path save(Heads heads, String name, int positions) throws IOException {
         torch.manual_seed(21);
-        var shape = ModelConfig.distilbertBase().withSize(30522, 16, 1, 2, 32, 64);
+        var shape = ModelConfig.distilbertBase().withSize(30522, 16, 1, 2, 32, positions);
         Path dir = tmp.resolve(name);
         ModelFiles.save(TextClassifier.create(new ClassifierConfig(shape, heads), CPU), dir);
         try (var in = BundledModels.ALL_MINILM_L6_V2.openTokenizer()) {
-            TokenizerFiles.of(in.readAllBytes(), "bundled").writeTo(dir, 64);
+            TokenizerFiles.of(in.readAllBytes(), "bundled").writeTo(dir, positions);
         }
         return dir;
+    }
+
+    /**
+     * A model that records no truncation, allowing more than the default, is cut alike by predict, evaluate and
+     * {@link Classifier}: at {@link HeadwiseConfig#DEFAULT_MAX_LENGTH} tokens.
+     */
+    @Test
+    void predictAndEvaluateCutAModelWithoutTruncationAlike() throws IOException {
+        Path model = save(Heads.single(Task.MULTICLASS, List.of("red", "green")), "long", 1024);
+        Path data = Files.writeString(tmp.resolve("l.csv"), "text,label\nred sky,red\ngreen grass,green\n");
+        String cut = "of up to " + HeadwiseConfig.DEFAULT_MAX_LENGTH + " tokens";
+        var evaluate = CliRunner.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--task", "multiclass",
+                "--windows");
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+        assertTrue(evaluate.out().contains(cut), evaluate.out());
+        var predict = CliRunner.run("predict", "--model", model.toString(), "--windows", "red sky");
+        assertEquals(0, predict.exitCode(), predict.err());
+        assertTrue(predict.out().contains(cut), predict.out());
+        try (var classifier = Classifier.load(model)) {
+            assertEquals(Truncation.head(HeadwiseConfig.DEFAULT_MAX_LENGTH), classifier.truncation());
+        }
     }
 
     @Test
@@ -52,16 +80,16 @@ class HfClassifierCommandsTest {
         Heads heads = new Heads(Task.HIERARCHICAL, List.of(new Heads.Level("level1", List.of("ham", "spam")),
                 new Heads.Level("level2", List.of("easy", "hard", "spam"))));
         Path model = save(heads, "hier");
-        JsonNode levels = JSON.readTree(model.resolve("config.json").toFile()).get("headwise").get("levels");
+        JsonNode levels = Json.MAPPER.readTree(model.resolve("config.json").toFile()).get("headwise").get("levels");
         assertEquals("[2,5]", levels.get(1).get("logits").toString(), "level2's logit range");
 
         Path out = tmp.resolve("level2");
         var r = CliRunner.run("export", "--model", model.toString(), "--level", "level2", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
-        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        JsonNode config = Json.MAPPER.readTree(out.resolve("config.json").toFile());
         assertEquals("single_label_classification", config.get("problem_type").asText());
         assertEquals("hard", config.get("id2label").get("1").asText());
-        assertEquals(64, JSON.readTree(out.resolve("tokenizer_config.json").toFile()).get("model_max_length").asInt());
+        assertEquals(64, Json.MAPPER.readTree(out.resolve("tokenizer_config.json").toFile()).get("model_max_length").asInt());
 
         TextClassifier whole = ModelFiles.load(model, CPU), one = ModelFiles.load(out, CPU);
         try (var scope = new PointerScope(); var noGrad = new NoGradGuard()) {
@@ -97,7 +125,7 @@ class HfClassifierCommandsTest {
         var ok = CliRunner.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--task", "multiclass",
                 "--label-column", "colour", "--json", json.toString());
         assertEquals(0, ok.exitCode(), ok.err());
-        assertEquals(3, JSON.readTree(json.toFile()).get("confusion_matrix").size(), "the model's three labels");
+        assertEquals(3, Json.MAPPER.readTree(json.toFile()).get("confusion_matrix").size(), "the model's three labels");
 
         Path other = Files.writeString(tmp.resolve("o.csv"), "text,colour\nred sky,crimson\ngreen grass,green\n");
         var mismatch = CliRunner.run("evaluate", "--model", model.toString(), "--data", other.toString(), "--task", "multiclass",
@@ -126,7 +154,7 @@ class HfClassifierCommandsTest {
     @Test
     void vocabOnlyDirectoryWorksForEveryCommand() throws IOException {
         Path model = save(Heads.single(Task.MULTICLASS, List.of("red", "green", "blue")), "vocab-only");
-        JsonNode vocab = JSON.readTree(model.resolve("tokenizer.json").toFile()).get("model").get("vocab");
+        JsonNode vocab = Json.MAPPER.readTree(model.resolve("tokenizer.json").toFile()).get("model").get("vocab");
         String[] tokens = new String[vocab.size()];
         vocab.properties().forEach(e -> tokens[e.getValue().intValue()] = e.getKey());
         Files.write(model.resolve("vocab.txt"), List.of(tokens));
@@ -145,10 +173,10 @@ class HfClassifierCommandsTest {
         var train = CliRunner.run("train", "--model", model.toString(), "--data", data.toString(), "--task", "multiclass",
                 "--max-steps", "1", "--eval-split", "0.5", "--out", out.toString());
         assertEquals(0, train.exitCode(), train.err());
-        JsonNode config = JSON.readTree(out.resolve("tokenizer_config.json").toFile());
+        JsonNode config = Json.MAPPER.readTree(out.resolve("tokenizer_config.json").toFile());
         assertTrue(!config.get("do_lower_case").asBoolean(), config.toString());
         assertEquals(48, config.get("model_max_length").asInt(), "--max-length 128 capped at the source's model_max_length");
-        assertEquals(48, JSON.readTree(out.resolve("config.json").toFile()).get("headwise").get("max_length").asInt());
+        assertEquals(48, Json.MAPPER.readTree(out.resolve("config.json").toFile()).get("headwise").get("max_length").asInt());
         try (var cased = dev.headwise.tokenize.Tokenizers.load(out); var source = dev.headwise.tokenize.Tokenizers.load(model)) {
             assertArrayEquals(source.encode("Red Sky", 16).ids(), cased.encode("Red Sky", 16).ids());
             assertTrue(!java.util.Arrays.equals(cased.encode("Red Sky", 16).ids(), cased.encode("red sky", 16).ids()),

@@ -1,12 +1,12 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.Task;
-import dev.headwise.infer.Embeddings;
+import dev.headwise.infer.SentenceVectors;
 import dev.headwise.infer.Inputs;
 import dev.headwise.infer.LoadedModel;
+import dev.headwise.io.Json;
 import dev.headwise.model.Activation;
 import dev.headwise.model.Architecture;
 import dev.headwise.model.ClassifierConfig;
@@ -50,7 +50,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code HEADWISE_HF_PYTHON}.
  */
 class HfEncodersTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Device CPU = new Device("cpu");
     /** hf_encoders.py's texts: accents, an emoji, runs of spaces and a tab, and one longer than 32 tokens. */
     private static final List<String> TEXTS = List.of("Hello world, hello!", "hello hellos World", "Café owners say hello",
@@ -79,7 +78,7 @@ class HfEncodersTest {
         double maxDiff = 0;
         for (String name : HF_CLASSIFIERS) {
             Path dir = root.resolve(name);
-            JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+            JsonNode expected = Json.MAPPER.readTree(dir.resolve("expected.json").toFile());
             try (LoadedModel m = LoadedModel.classifier(dir, CPU)) {
                 assertEquals(HfChecks.MAX_LENGTH, m.maxLength(), name + ": model_max_length");
                 assertEquals(expected.get("padding_side").asText().toUpperCase(Locale.ROOT), m.padding().side().name(), name);
@@ -111,11 +110,11 @@ class HfEncodersTest {
         HfPython.assume(skipped);
         for (String name : List.of("roberta-encoder", "xlnet-encoder")) {
             Path dir = root.resolve(name);
-            JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+            JsonNode expected = Json.MAPPER.readTree(dir.resolve("expected.json").toFile());
             double maxDiff = 0;
             try (LoadedModel m = LoadedModel.encoder(dir, CPU)) {
-                for (Embeddings.Pooling pooling : Embeddings.Pooling.values()) {
-                    List<float[]> ours = Embeddings.embed(m, TEXTS, pooling, m.maxLength(), true);
+                for (SentenceVectors.Pooling pooling : SentenceVectors.Pooling.values()) {
+                    List<float[]> ours = SentenceVectors.embed(m, TEXTS, pooling, m.maxLength(), true);
                     for (int i = 0; i < TEXTS.size(); i++) {
                         maxDiff = Math.max(maxDiff, assertClose(expected.get(pooling.name().toLowerCase(Locale.ROOT)).get(i),
                                 ours.get(i), name + " " + pooling + " text " + i));
@@ -134,12 +133,12 @@ class HfEncodersTest {
         for (Architecture a : List.of(Architecture.ROBERTA, Architecture.XLNET)) {
             for (Task task : Task.values()) dirs.add(save(a, task));
         }
-        Path texts = Files.write(tmp.resolve("texts.json"), JSON.writeValueAsBytes(TEXTS));
+        Path texts = Files.write(tmp.resolve("texts.json"), Json.MAPPER.writeValueAsBytes(TEXTS));
         Path out = tmp.resolve("hf-read.json");
         var args = new ArrayList<>(List.of("read", texts.toString(), out.toString()));
         dirs.forEach(d -> args.add(d.toString()));
         HfPython.run("hf_encoders.py", tmp, args.toArray(String[]::new));
-        JsonNode hf = JSON.readTree(out.toFile());
+        JsonNode hf = Json.MAPPER.readTree(out.toFile());
         double maxDiff = 0;
         for (Path dir : dirs) {
             JsonNode h = hf.get(dir.toString());
@@ -189,14 +188,14 @@ class HfEncodersTest {
             Path dir = root.resolve(c.dir() + "-steps");
             TextClassifier model = ModelFiles.load(dir, CPU, c.task());
             Heads heads = model.config().heads();
-            JsonNode labels = JSON.valueToTree(c.labels());
+            JsonNode labels = Json.MAPPER.valueToTree(c.labels());
             var ours = new ArrayList<Double>();
-            ObjectNode b = JSON.createObjectNode().put("multilabel", c.task() == Task.MULTILABEL).put("loss", c.loss());
+            ObjectNode b = Json.MAPPER.createObjectNode().put("multilabel", c.task() == Task.MULTILABEL).put("loss", c.loss());
             try (LoadedModel m = LoadedModel.classifier(dir, CPU); var scope = new PointerScope()) {
                 ModelInput x = Inputs.pad(m.tokenizer().encodeBatch(TEXTS, Truncation.head(m.maxLength())), m.padding(), CPU);
-                b.set("ids", JSON.valueToTree(rows(x.ids())));
-                b.set("mask", JSON.valueToTree(rows(x.mask())));
-                if (x.typeIds() != null) b.set("types", JSON.valueToTree(rows(x.typeIds())));
+                b.set("ids", Json.MAPPER.valueToTree(rows(x.ids())));
+                b.set("mask", Json.MAPPER.valueToTree(rows(x.mask())));
+                if (x.typeIds() != null) b.set("types", Json.MAPPER.valueToTree(rows(x.typeIds())));
                 var batch = new ModelInput(x.ids(), x.mask(), x.typeIds(), HfChecks.targets(c.task(), labels));
                 var step = new TrainingStep(model, new Loss(heads, Loss.LossOptions.NONE),
                         new AdamW(model.parameters(), AdamW.Options.defaults(), true), 1.0);
@@ -206,16 +205,16 @@ class HfEncodersTest {
                 }
             }
             assertEquals(c.dir().endsWith("-typed"), b.has("types"), c.dir() + ": token types reach the model as configured");
-            b.set("lrs", JSON.valueToTree(lrs));
+            b.set("lrs", Json.MAPPER.valueToTree(lrs));
             b.set("labels", labels);
             var bounds = b.putArray("level_bounds");
             for (int l = 0; l < heads.levels().size(); l++) {
                 bounds.addArray().add(heads.offset(l)).add(heads.offset(l) + heads.levels().get(l).size());
             }
-            Path batchFile = Files.write(tmp.resolve("batch-" + c.dir() + ".json"), JSON.writeValueAsBytes(b));
+            Path batchFile = Files.write(tmp.resolve("batch-" + c.dir() + ".json"), Json.MAPPER.writeValueAsBytes(b));
             Path result = tmp.resolve("steps-" + c.dir() + ".json");
             HfPython.run("hf_interop.py", tmp, "train", dir.toString(), batchFile.toString(), result.toString());
-            JsonNode hf = JSON.readTree(result.toFile());
+            JsonNode hf = Json.MAPPER.readTree(result.toFile());
             for (int s = 0; s < lrs.length; s++) {
                 assertEquals(hf.get("losses").get(s).asDouble(), ours.get(s), 1e-5, c.dir() + " loss of step " + (s + 1));
             }
@@ -231,7 +230,7 @@ class HfEncodersTest {
     void theCliFineTunesHfEncoders() throws Exception {
         HfPython.assume(skipped);
         var csv = new StringBuilder("text,label\n");
-        for (int i = 0; i < TEXTS.size(); i++) csv.append(JSON.writeValueAsString(TEXTS.get(i))).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        for (int i = 0; i < TEXTS.size(); i++) csv.append(Json.MAPPER.writeValueAsString(TEXTS.get(i))).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
         Path data = Files.writeString(tmp.resolve("ab.csv"), csv);
         for (String name : List.of("roberta-encoder", "xlnet-encoder")) {
             Path run = tmp.resolve("run-" + name);
@@ -239,7 +238,7 @@ class HfEncodersTest {
                     "--task", "multiclass", "--label-column", "label", "--max-steps", "2", "--batch-size", "4",
                     "--eval-split", "0.3", "--out", run.toString());
             assertEquals(0, log.exitCode(), log.err());
-            JsonNode tokenizerConfig = JSON.readTree(run.resolve("tokenizer_config.json").toFile());
+            JsonNode tokenizerConfig = Json.MAPPER.readTree(run.resolve("tokenizer_config.json").toFile());
             assertEquals(name.startsWith("xlnet") ? "left" : "right", tokenizerConfig.path("padding_side").asText("right"), name);
             var predicted = CliRunner.run("predict", "--model", run.toString(), TEXTS.getFirst());
             assertEquals(0, predicted.exitCode(), predicted.err());

@@ -1,19 +1,21 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.Task;
 import dev.headwise.infer.Classifier;
-import dev.headwise.infer.Embeddings;
+import dev.headwise.infer.SentenceVectors;
 import dev.headwise.infer.Inputs;
 import dev.headwise.infer.LoadedModel;
 import dev.headwise.infer.Prediction;
+import dev.headwise.io.Json;
+import dev.headwise.metrics.Thresholds;
 import dev.headwise.data.LabelSpace;
 import dev.headwise.model.Activation;
 import dev.headwise.model.Architecture;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Heads;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelConfig;
 import dev.headwise.model.ModelFiles;
@@ -52,7 +54,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code HEADWISE_HF_PYTHON} names (skipped, with the reason, when it is unset or lacks transformers).
  */
 class HfInteropTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Device CPU = new Device("cpu");
     private static final Path SCRIPT = Path.of("src/test/python/hf_interop.py").toAbsolutePath();
     /** The script's vocabulary and texts: cased pairs, an accent, and a text longer than 32 tokens. */
@@ -156,7 +157,7 @@ class HfInteropTest {
         int models = 0;
         try (var dirs = Files.list(hfModels)) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
-                JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+                JsonNode expected = Json.MAPPER.readTree(dir.resolve("expected.json").toFile());
                 try (LoadedModel m = LoadedModel.classifier(dir, CPU)) {
                     assertEquals(HfChecks.MAX_LENGTH, m.maxLength(), dir + ": model_max_length from tokenizer_config.json");
                     var encodings = m.tokenizer().encodeBatch(TEXTS, Truncation.head(m.maxLength()));
@@ -184,11 +185,11 @@ class HfInteropTest {
     void hfEncoderGivesTheSameSentenceVectors() throws Exception {
         requireHf();
         Path dir = Path.of(hfModels + "-encoder");
-        JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+        JsonNode expected = Json.MAPPER.readTree(dir.resolve("expected.json").toFile());
         double maxDiff = 0;
         try (LoadedModel m = LoadedModel.encoder(dir, CPU)) {
-            for (Embeddings.Pooling pooling : Embeddings.Pooling.values()) {
-                List<float[]> ours = Embeddings.embed(m, TEXTS, pooling, m.maxLength(), true);
+            for (SentenceVectors.Pooling pooling : SentenceVectors.Pooling.values()) {
+                List<float[]> ours = SentenceVectors.embed(m, TEXTS, pooling, m.maxLength(), true);
                 for (int i = 0; i < TEXTS.size(); i++) {
                     JsonNode row = expected.get(pooling.name().toLowerCase(java.util.Locale.ROOT)).get(i);
                     for (int k = 0; k < row.size(); k++) {
@@ -206,7 +207,7 @@ class HfInteropTest {
     void hfClassifiersAreEvaluatedAndFineTunedByLabelName() throws Exception {
         requireHf();
         Path multiclass = hfModels.resolve("distilbert-multiclass");
-        JsonNode expected = JSON.readTree(multiclass.resolve("expected.json").toFile());
+        JsonNode expected = Json.MAPPER.readTree(multiclass.resolve("expected.json").toFile());
         List<String> gold = List.of("red", "green", "blue", "red");
         int right = 0;
         for (int i = 0; i < TEXTS.size(); i++) {
@@ -220,7 +221,7 @@ class HfInteropTest {
         var evaluated = CliRunner.run("evaluate", "--model", multiclass.toString(), "--data", data.toString(), "--task",
                 "multiclass", "--label-column", "label", "--json", metrics.toString());
         assertEquals(0, evaluated.exitCode(), evaluated.err());
-        assertEquals(right / 4.0, JSON.readTree(metrics.toFile()).get("accuracy").asDouble(), 1e-9);
+        assertEquals(right / 4.0, Json.MAPPER.readTree(metrics.toFile()).get("accuracy").asDouble(), 1e-9);
 
         var unknown = CliRunner.run("evaluate", "--model", multiclass.toString(), "--data",
                 csv("purple.csv", List.of("red", "purple", "blue", "red")).toString(), "--task", "multiclass");
@@ -233,7 +234,7 @@ class HfInteropTest {
         Path binaryData = csv("binary.csv", List.of("POS", "NEG", "POS", "NEG"));
         var binaryEval = CliRunner.run("evaluate", "--model", cased.toString(), "--data", binaryData.toString(), "--task", "binary");
         assertEquals(0, binaryEval.exitCode(), binaryEval.err());
-        JsonNode two = JSON.readTree(cased.resolve("expected.json").toFile()).get("logits").get(0);
+        JsonNode two = Json.MAPPER.readTree(cased.resolve("expected.json").toFile()).get("logits").get(0);
         double pos = 1 / (1 + Math.exp(two.get(0).asDouble() - two.get(1).asDouble()));  // HF's softmax of the pair
         String answer = pos >= 0.5 ? String.format(java.util.Locale.ROOT, "POS (%.3f)", pos)
                 : String.format(java.util.Locale.ROOT, "NEG (%.3f)", 1 - pos);
@@ -246,10 +247,10 @@ class HfInteropTest {
         assertEquals(0, log.exitCode(), log.err());
         assertTrue(!log.out().contains("classifier.weight") && !log.out().contains("fresh classifier rows"),
                 "both labels' rows come from the checkpoint: " + log.out());
-        JsonNode tokenizerConfig = JSON.readTree(run.resolve("tokenizer_config.json").toFile());
+        JsonNode tokenizerConfig = Json.MAPPER.readTree(run.resolve("tokenizer_config.json").toFile());
         assertTrue(!tokenizerConfig.get("do_lower_case").asBoolean(), "the cased vocabulary stays cased");
         assertEquals(HfChecks.MAX_LENGTH, tokenizerConfig.get("model_max_length").asInt(), "the source's model_max_length bounds training");
-        assertTrue(JSON.readTree(run.resolve("tokenizer.json").toFile()).get("padding").isNull());
+        assertTrue(Json.MAPPER.readTree(run.resolve("tokenizer.json").toFile()).get("padding").isNull());
     }
 
     /** One training comparison: an HF model read as {@code task}, its targets, and the loss HF trains it with. */
@@ -273,12 +274,12 @@ class HfInteropTest {
                         List.of(List.of(0, 0), List.of(0, 1), List.of(1, 2), List.of(0, 0)), "levels"));
         for (StepCase c : cases) {
             Path dir = hfModels.resolve(c.dir());
-            JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+            JsonNode expected = Json.MAPPER.readTree(dir.resolve("expected.json").toFile());
             var encodings = new ArrayList<Encoding>();
             expected.get("ids").forEach(ids -> encodings.add(new Encoding(HfChecks.ints(ids), new int[ids.size()])));
             TextClassifier model = ModelFiles.load(dir, CPU, c.task());
             Heads heads = model.config().heads();
-            JsonNode labels = JSON.valueToTree(c.labels());
+            JsonNode labels = Json.MAPPER.valueToTree(c.labels());
             var ours = new ArrayList<Double>();
             try (var scope = new PointerScope()) {
                 ModelInput x = Inputs.pad(encodings, Padding.right(0), CPU);
@@ -290,19 +291,19 @@ class HfInteropTest {
                     step.update(lr);
                 }
             }
-            ObjectNode b = JSON.createObjectNode().put("multilabel", c.task() == Task.MULTILABEL).put("loss", c.loss());
-            b.set("lrs", JSON.valueToTree(lrs));
+            ObjectNode b = Json.MAPPER.createObjectNode().put("multilabel", c.task() == Task.MULTILABEL).put("loss", c.loss());
+            b.set("lrs", Json.MAPPER.valueToTree(lrs));
             b.set("labels", labels);
-            b.set("ids", JSON.valueToTree(padded(encodings, false)));
-            b.set("mask", JSON.valueToTree(padded(encodings, true)));
+            b.set("ids", Json.MAPPER.valueToTree(padded(encodings, false)));
+            b.set("mask", Json.MAPPER.valueToTree(padded(encodings, true)));
             var bounds = b.putArray("level_bounds");
             for (int l = 0; l < heads.levels().size(); l++) {
                 bounds.addArray().add(heads.offset(l)).add(heads.offset(l) + heads.levels().get(l).size());
             }
-            Path batchFile = Files.write(tmp.resolve("batch-" + c.dir() + ".json"), JSON.writeValueAsBytes(b));
+            Path batchFile = Files.write(tmp.resolve("batch-" + c.dir() + ".json"), Json.MAPPER.writeValueAsBytes(b));
             Path result = tmp.resolve("steps-" + c.dir() + ".json");
             run("train", dir.toString(), batchFile.toString(), result.toString());
-            JsonNode hf = JSON.readTree(result.toFile());
+            JsonNode hf = Json.MAPPER.readTree(result.toFile());
             for (int s = 0; s < lrs.length; s++) {
                 assertEquals(hf.get("losses").get(s).asDouble(), ours.get(s), 1e-5, c.dir() + " loss of step " + (s + 1));
             }
@@ -327,13 +328,12 @@ class HfInteropTest {
             case HIERARCHICAL -> new Heads(task, hierarchy.levels().stream()
                     .map(l -> new Heads.Level(l.name(), l.labels())).toList());
         };
-        ObjectNode extras = JSON.createObjectNode();
-        new Truncation(HfChecks.MAX_LENGTH, task == Task.MULTILABEL || task == Task.HIERARCHICAL ? 8 : 0).writeTo(extras);
-        if (task == Task.MULTILABEL) extras.set("thresholds", JSON.createObjectNode().put("global", 0.5)
-                .set("per_label", JSON.valueToTree(new double[]{0.3, 0.5, 0.7})));
-        if (task == Task.HIERARCHICAL) extras.set("label_space", JSON.valueToTree(hierarchy.toConfig()));
+        var saved = new HeadwiseConfig(
+                new Truncation(HfChecks.MAX_LENGTH, task == Task.MULTILABEL || task == Task.HIERARCHICAL ? 8 : 0), null,
+                task == Task.MULTILABEL ? new Thresholds(0.5, new double[]{0.3, 0.5, 0.7}) : null, null,
+                task == Task.HIERARCHICAL ? hierarchy : null, null, null, null);
         torch.manual_seed(11 + task.ordinal());
-        var model = TextClassifier.create(new ClassifierConfig(shape, heads, null, extras), CPU);
+        var model = TextClassifier.create(new ClassifierConfig(shape, heads, null, saved), CPU);
         Path dir = tmp.resolve("headwise-" + task.id());
         ModelFiles.save(model, dir);
         TokenizerFiles.read(vocab).writeTo(dir, HfChecks.MAX_LENGTH);
@@ -354,12 +354,12 @@ class HfInteropTest {
 
     private static JsonNode read(List<Path> dirs) throws Exception {
         Path texts = tmp.resolve("texts.json");
-        Files.write(texts, JSON.writeValueAsBytes(TEXTS));
+        Files.write(texts, Json.MAPPER.writeValueAsBytes(TEXTS));
         Path out = tmp.resolve("hf-read.json");
         var args = new ArrayList<>(List.of("read", texts.toString(), out.toString()));
         dirs.forEach(d -> args.add(d.toString()));
         run(args.toArray(String[]::new));
-        return JSON.readTree(out.toFile());
+        return Json.MAPPER.readTree(out.toFile());
     }
 
     /**
@@ -381,11 +381,11 @@ class HfInteropTest {
             for (int w = 0; w < count; w++) sb.append(words.get((w * 7 + n) % words.size())).append(' ');
             texts.add(sb.toString().strip());
         }
-        Path textsFile = Files.write(tmp.resolve("window-texts.json"), JSON.writeValueAsBytes(texts));
+        Path textsFile = Files.write(tmp.resolve("window-texts.json"), Json.MAPPER.writeValueAsBytes(texts));
         Path hfOut = tmp.resolve("hf-windows.json");
         run("windows", dir.toString(), textsFile.toString(), "16", hfOut.toString());
-        JsonNode hf = JSON.readTree(hfOut.toFile());
-        List<String> labels = JSON.convertValue(JSON.readTree(dir.resolve("expected.json").toFile()).get("labels"), List.class);
+        JsonNode hf = Json.MAPPER.readTree(hfOut.toFile());
+        List<String> labels = Json.MAPPER.convertValue(Json.MAPPER.readTree(dir.resolve("expected.json").toFile()).get("labels"), List.class);
 
         var mean = new Windows(16, Windows.Pooling.MEAN, Integer.MAX_VALUE);
         try (var m = LoadedModel.classifier(dir, CPU)) {
@@ -406,7 +406,7 @@ class HfInteropTest {
         }
 
         var input = new StringBuilder();
-        for (String t : texts) input.append(JSON.writeValueAsString(java.util.Map.of("text", t))).append('\n');
+        for (String t : texts) input.append(Json.MAPPER.writeValueAsString(java.util.Map.of("text", t))).append('\n');
         Path in = Files.writeString(tmp.resolve("window-texts.jsonl"), input);
         Path predicted = tmp.resolve("window-predictions.jsonl");
         var cli = CliRunner.run("predict", "--model", dir.toString(), "--windows", "--window-overlap", "16",
@@ -414,7 +414,7 @@ class HfInteropTest {
         assertEquals(0, cli.exitCode(), cli.err());
         List<String> lines = Files.readAllLines(predicted);
         for (int i = 0; i < texts.size(); i++) {
-            JsonNode probs = JSON.readTree(lines.get(i)).get("probabilities");
+            JsonNode probs = Json.MAPPER.readTree(lines.get(i)).get("probabilities");
             for (int c = 0; c < labels.size(); c++) {
                 assertEquals(hf.get("mean").get(i).get(c).asDouble(), probs.get(labels.get(c)).asDouble(), HfChecks.TOLERANCE,
                         "mean-pooled " + labels.get(c) + " of text " + i);

@@ -1,6 +1,5 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.headwise.io.Json;
 
 class ImportEncodeCommandTest {
     @TempDir
@@ -101,10 +101,10 @@ class ImportEncodeCommandTest {
     void bf16ProductsForcedStayCloseToFp32() {
         var texts = java.util.List.of("Free!!! Click here to claim your prize", "The meeting was moved to Thursday at 10am.");
         try (var m = dev.headwise.infer.LoadedModel.encoder(model, new org.bytedeco.pytorch.Device("cpu"))) {
-            var pool = dev.headwise.infer.Embeddings.Pooling.MEAN;
-            var fp32 = dev.headwise.infer.Embeddings.embed(m, texts, pool, 128, true);
+            var pool = dev.headwise.infer.SentenceVectors.Pooling.MEAN;
+            var fp32 = dev.headwise.infer.SentenceVectors.embed(m, texts, pool, 128, true);
             m.model().useLinearBackend(dev.headwise.model.LinearBackend.bf16());
-            var bf16 = dev.headwise.infer.Embeddings.embed(m, texts, pool, 128, true);
+            var bf16 = dev.headwise.infer.SentenceVectors.embed(m, texts, pool, 128, true);
             for (int i = 0; i < texts.size(); i++) {
                 double[] a = new double[fp32.get(i).length], b = new double[a.length];
                 for (int k = 0; k < a.length; k++) {
@@ -130,7 +130,7 @@ class ImportEncodeCommandTest {
 
     private static double[][] vectors(CliRunner r) throws Exception {
         assertEquals(0, r.exitCode(), r.err());
-        return new ObjectMapper().readValue(r.out().strip(), double[][].class);
+        return Json.MAPPER.readValue(r.out().strip(), double[][].class);
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -1,7 +1,6 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import dev.headwise.io.Json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first checkpoint.
  */
 class MultiLabelSelectionTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -55,7 +54,7 @@ class MultiLabelSelectionTest {
 
         var evals = new ArrayList<JsonNode>();
         for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
-            JsonNode n = JSON.readTree(line);
+            JsonNode n = Json.MAPPER.readTree(line);
             if (n.get("type").asText().equals("eval")) evals.add(n);
         }
         assertEquals(3, evals.size());
@@ -63,10 +62,10 @@ class MultiLabelSelectionTest {
             assertTrue(e.get("micro_f1").asDouble() > 0.3, "tuned thresholds find the positives: " + e);
             assertTrue(e.has("roc_auc"), e.toString());
         }
-        JsonNode saved = JSON.readTree(out.resolve("eval_metrics.json").toFile());
+        JsonNode saved = Json.MAPPER.readTree(out.resolve("eval_metrics.json").toFile());
         double best = evals.stream().mapToDouble(e -> e.get("micro_f1").asDouble()).max().orElseThrow();
         assertEquals(best, saved.get("micro_f1").asDouble(), 1e-9, "the model kept is the best one, scored as it was selected");
-        JsonNode thresholds = JSON.readTree(out.resolve("config.json").toFile()).path("headwise").path("thresholds");
+        JsonNode thresholds = Json.MAPPER.readTree(out.resolve("config.json").toFile()).path("headwise").path("thresholds");
         assertEquals(thresholds.get("global").asDouble(), thresholds.get("per_label").get(7).asDouble(), 0);
     }
 }

@@ -1,7 +1,7 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.io.Json;
 import dev.headwise.weights.onnx.BundledModels;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI end to end: tiny from-scratch models on generated multi-label and hierarchical CSVs. */
 class TrainEvaluatePredictTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path tmp;
@@ -94,12 +93,12 @@ class TrainEvaluatePredictTest {
         var r = CliRunner.run("train", "--config", yaml.toString(), "--data", data.toString(), "--model", config.toString(),
                 "--from-scratch", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err() + r.out());
-        JsonNode metrics = JSON.readTree(out.resolve("eval_metrics.json").toFile());
+        JsonNode metrics = Json.MAPPER.readTree(out.resolve("eval_metrics.json").toFile());
         for (String key : List.of("micro_f1", "macro_f1", "subset_accuracy", "hamming_loss", "roc_auc", "per_class")) {
             assertTrue(metrics.has(key), key + " in " + metrics);
         }
         assertTrue(metrics.get("micro_f1").asDouble() > 0.8, metrics.toString());
-        JsonNode saved = JSON.readTree(out.resolve("config.json").toFile());
+        JsonNode saved = Json.MAPPER.readTree(out.resolve("config.json").toFile());
         assertEquals("multi_label_classification", saved.get("problem_type").asText());
         assertTrue(saved.path("headwise").has("thresholds"), "tuned thresholds are saved with the model");
 
@@ -109,7 +108,7 @@ class TrainEvaluatePredictTest {
         List<String> lines = Files.readAllLines(predictions);
         assertEquals(160, lines.size());
         for (int i = 0; i < lines.size(); i++) {
-            assertEquals("re: item " + i, JSON.readTree(lines.get(i)).get("subject").asText(), "row order kept");
+            assertEquals("re: item " + i, Json.MAPPER.readTree(lines.get(i)).get("subject").asText(), "row order kept");
         }
     }
 
@@ -129,7 +128,7 @@ class TrainEvaluatePredictTest {
         Path json = tmp.resolve("eval.json");
         var e = CliRunner.run("evaluate", "--model", out.toString(), "--data", data.toString(), "--json", json.toString());
         assertEquals(0, e.exitCode(), e.err());
-        JsonNode m = JSON.readTree(json.toFile());
+        JsonNode m = Json.MAPPER.readTree(json.toFile());
         assertTrue(m.get("path_accuracy").asDouble() > 0.9, m.toString());
         assertTrue(m.get("level3").get("per_class").toString().contains("none"), "rec.autos has no third level");
 

@@ -1,6 +1,5 @@
 package dev.headwise.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.headwise.io.Json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,7 +99,7 @@ class TrainOutputTest {
         assertTrue(Files.exists(out.resolve("model.safetensors")));
         assertFalse(Files.exists(work));
         for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
-            assertTrue(new ObjectMapper().readTree(line).get("step").asLong() < 999, "the log starts afresh: " + line);
+            assertTrue(Json.MAPPER.readTree(line).get("step").asLong() < 999, "the log starts afresh: " + line);
         }
 
         // Requeued once more after it finished: nothing to do, and the run is left as it is.

@@ -1,8 +1,8 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.infer.Classifier;
+import dev.headwise.io.Json;
 import dev.headwise.tokenize.Windows;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** train, evaluate and predict with --windows on a tiny from-scratch model and texts longer than --max-length. */
 class WindowsCommandsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path tmp;
@@ -51,7 +50,7 @@ class WindowsCommandsTest {
     @Test
     void trainRecordsTheWindowsAndTrainsOnEveryWindow() throws IOException {
         assertEquals(0, training.exitCode(), training.err() + training.out());
-        JsonNode saved = JSON.readTree(trained.resolve("config.json").toFile()).path("headwise").path("windows");
+        JsonNode saved = Json.MAPPER.readTree(trained.resolve("config.json").toFile()).path("headwise").path("windows");
         assertEquals(4, saved.path("overlap").asInt(), saved.toString());
         assertEquals("max", saved.path("pooling").asText());
         try (var c = Classifier.load(trained)) {
@@ -82,7 +81,7 @@ class WindowsCommandsTest {
         var windows = java.util.regex.Pattern.compile("read as (\\d+) windows").matcher(eval.out());
         assertTrue(windows.find(), eval.out());
         assertTrue(Integer.parseInt(windows.group(1)) > 60, "metrics per text over more windows: " + eval.out());
-        JsonNode m = JSON.readTree(metrics.toFile());
+        JsonNode m = Json.MAPPER.readTree(metrics.toFile());
         assertEquals(60, m.path("per_class").get(0).path("support").asInt() + m.path("per_class").get(1).path("support").asInt(),
                 "support counts texts, not windows: " + m);
         assertTrue(m.path("accuracy").asDouble() > 0.9, "the class words past the first window are read: " + m);
@@ -117,7 +116,7 @@ class WindowsCommandsTest {
         args.addAll(List.of(texts));
         var r = CliRunner.run(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.err());
-        return JSON.readValue(r.out(), float[][].class);
+        return Json.MAPPER.readValue(r.out(), float[][].class);
     }
 
     /**
@@ -142,7 +141,7 @@ class WindowsCommandsTest {
     /** The child's peak resident set (VmHWM) predicting one text; it must read at least {@code minWindows} windows. */
     private static long childPeakKb(String name, String text, int minWindows, String... options) throws Exception {
         Path input = tmp.resolve(name + ".jsonl");
-        Files.writeString(input, JSON.writeValueAsString(java.util.Map.of("text", text)) + "\n");
+        Files.writeString(input, Json.MAPPER.writeValueAsString(java.util.Map.of("text", text)) + "\n");
         Path log = tmp.resolve(name + ".log");
         var args = new java.util.ArrayList<>(List.of("predict", "--model", trained.toString(), "--threads", "1",
                 "--input", input.toString(), "--output", tmp.resolve(name + "-out.jsonl").toString()));

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +144,7 @@ class DatasetReaderTest {
 
     @Test
     void labelSpacesRoundTripThroughJsonConfig() throws Exception {
-        ObjectMapper json = new ObjectMapper();
+        var json = Json.MAPPER;
         List<LabelSpace> spaces = List.of(
                 LabelSpace.multiclass(List.of("b", "a")),
                 LabelSpace.binary(List.of("neg", "pos")),

@@ -3,9 +3,9 @@ package dev.headwise.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.ConfigJson;
 import java.io.IOException;
@@ -18,11 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes {@code config.json} reading: every input is refused with a {@link HeadwiseException} or read into a
- * config whose saved JSON reads back to the same encoder and heads.
+ * config whose saved JSON reads back to the same encoder, heads and headwise block.
  */
 class ConfigJsonFuzzTest {
     private static final int QUICK_RUNS = 6000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -36,10 +35,11 @@ class ConfigJsonFuzzTest {
             return;
         }
         // Through text, as a save and a later load would go; parse must accept what toJson wrote.
-        ObjectNode saved = (ObjectNode) JSON.readTree(JSON.writeValueAsBytes(ConfigJson.toJson(config)));
+        ObjectNode saved = (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(ConfigJson.toJson(config)));
         ClassifierConfig reread = ConfigJson.parse(saved, "the saved config");
         assertEquals(config.model(), reread.model());
         assertEquals(config.heads(), reread.heads());
+        assertEquals(saved.get("headwise"), ConfigJson.toJson(reread).get("headwise"), "the headwise block reads back as saved");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.headwise.infer;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.model.ClassifierConfig;
@@ -172,10 +172,9 @@ class ClassifierTest {
     void readsHeadAndTailAsTrainingDid() {
         Path headTail = dir.resolve("head-tail");
         torch.manual_seed(9);
-        var extras = JsonNodeFactory.instance.objectNode();
-        new Truncation(12, 4).writeTo(extras);
+        var saved = new HeadwiseConfig(new Truncation(12, 4), null, null, null, null, null, null, null);
         var config = new ClassifierConfig(TinyModels.distilbert().withSize(30522, 16, 1, 2, 32, 128),
-                TinyModels.heads(Task.HIERARCHICAL), null, extras);
+                TinyModels.heads(Task.HIERARCHICAL), null, saved);
         ModelFiles.save(TextClassifier.create(config, TinyModels.CPU), headTail);
         BundledModels.ALL_MINILM_L6_V2.copyTokenizerTo(headTail.resolve("tokenizer.json"));
         try (var classifier = Classifier.load(headTail)) {

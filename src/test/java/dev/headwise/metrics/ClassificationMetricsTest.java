@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -94,7 +94,7 @@ class ClassificationMetricsTest {
     void jsonUsesTheAgreedKeys() throws Exception {
         double[][] scores = {{0.8, 0.2}, {0.3, 0.7}, {0.6, 0.4}};
         var metrics = ClassificationMetrics.of(List.of("a", "b"), scores, new int[] {0, 1, 1});
-        JsonNode json = new ObjectMapper().valueToTree(metrics);
+        JsonNode json = Json.MAPPER.valueToTree(metrics);
         List<String> keys = new ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("accuracy", "macro_f1", "micro_f1", "weighted_f1", "roc_auc", "per_class", "confusion_matrix"), keys);

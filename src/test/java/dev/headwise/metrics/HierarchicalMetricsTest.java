@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import dev.headwise.io.Json;
 
 class HierarchicalMetricsTest {
     /** Level 0: comp, rec. Level 1: graphics, hockey, mac; comp -> graphics, mac; rec -> hockey. */
@@ -35,7 +35,7 @@ class HierarchicalMetricsTest {
         assertEquals(0.5, independent.levels().get("topic").accuracy());
         assertEquals(1.0, independent.levels().get("group").accuracy());
 
-        JsonNode json = new ObjectMapper().valueToTree(consistent);
+        JsonNode json = Json.MAPPER.valueToTree(consistent);
         List<String> keys = new java.util.ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("group", "topic", "path_accuracy"), keys);

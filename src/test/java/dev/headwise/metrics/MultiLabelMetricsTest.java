@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import dev.headwise.io.Json;
 
 class MultiLabelMetricsTest {
     private static final double EPS = 1e-9;
@@ -104,14 +104,14 @@ class MultiLabelMetricsTest {
     void jsonAndTextCarryTheAgreedNames() throws Exception {
         boolean[][] gold = {{true, false}, {false, true}};
         var metrics = MultiLabelMetrics.of(List.of("toxic", "insult"), new double[][] {{0.8, 0.3}, {0.6, 0.9}}, gold, Thresholds.half());
-        JsonNode json = new ObjectMapper().valueToTree(metrics);
+        JsonNode json = Json.MAPPER.valueToTree(metrics);
         for (String key : List.of("micro_f1", "macro_f1", "subset_accuracy", "hamming_loss", "roc_auc", "per_class")) {
             assertTrue(json.has(key), key);
         }
         assertEquals(0.25, json.get("hamming_loss").asDouble(), EPS);
         assertEquals(1.0, json.get("roc_auc").get("macro").asDouble(), EPS);
         assertTrue(metrics.toText().contains("subset accuracy 0.5000, hamming loss 0.2500"));
-        JsonNode thresholds = new ObjectMapper().valueToTree(new Thresholds(0.4, new double[] {0.3, 0.5}));
+        JsonNode thresholds = Json.MAPPER.valueToTree(new Thresholds(0.4, new double[] {0.3, 0.5}));
         assertEquals("{\"global\":0.4,\"per_label\":[0.3,0.5]}", thresholds.toString());
     }
 }

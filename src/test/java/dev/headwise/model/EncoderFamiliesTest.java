@@ -2,6 +2,7 @@ package dev.headwise.model;
 
 import dev.headwise.Task;
 import dev.headwise.infer.Inputs;
+import dev.headwise.io.Json;
 import dev.headwise.testing.ProcessMemory;
 import dev.headwise.tokenize.Encoding;
 import dev.headwise.tokenize.Padding;
@@ -100,7 +101,7 @@ class EncoderFamiliesTest {
             assertEquals(config.heads(), loaded.config().heads());
             model.parameters().named().forEach((name, t) ->
                     assertArrayEquals(Tensors.toFloats(t), Tensors.toFloats(loaded.parameters().named().get(name)), name));
-            var json = ConfigJson.MAPPER.readTree(out.resolve("config.json").toFile());
+            var json = Json.MAPPER.readTree(out.resolve("config.json").toFile());
             assertEquals(a.modelType, json.get("model_type").asText());
             assertEquals(a.hfClassName, json.get("architectures").get(0).asText());
             // XLNetConfig raises on max_position_embeddings; RoBERTa's keeps the pad id's offset.

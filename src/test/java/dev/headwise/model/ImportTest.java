@@ -25,7 +25,7 @@ class ImportTest {
         assertEquals(Architecture.BERT, c.architecture());
         assertEquals(6, c.numLayers());
         assertEquals(384, c.hiddenSize());
-        assertEquals(12, c.numHeads());
+        assertEquals(12, c.numAttentionHeads());
         assertEquals(0.1, c.hiddenDropout());
         assertTrue(imported.tensors() > 6 * 16, "every layer's tensors: " + imported.tensors());
         ModelFiles.requireModelDir(out);

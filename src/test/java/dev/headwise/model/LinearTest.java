@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The packed kernel's {@link LinearBackend} behind {@link Linear} against libtorch's {@code linear}: what it serves, and what it gives. */
 class LinearTest {
-    private static final PackedLinearKernel.Activation NONE = PackedLinearKernel.Activation.NONE;
+    private static final PackedLinearKernel.Epilogue NONE = PackedLinearKernel.Epilogue.NONE;
 
     @BeforeEach
     void kernelPresent() {

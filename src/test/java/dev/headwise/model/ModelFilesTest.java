@@ -3,6 +3,7 @@ package dev.headwise.model;
 import dev.headwise.Task;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import dev.headwise.weights.DType;
 import dev.headwise.weights.SafeTensors;
 import dev.headwise.weights.TensorData;
@@ -49,7 +50,7 @@ class ModelFilesTest {
 
     @Test
     void hfFieldsAreWrittenAndUnknownFieldsKept() throws Exception {
-        var json = (ObjectNode) ConfigJson.MAPPER.readTree("""
+        var json = (ObjectNode) Json.MAPPER.readTree("""
                 {"model_type":"distilbert","dim":16,"n_layers":2,"n_heads":4,"hidden_dim":32,"vocab_size":50,
                  "max_position_embeddings":24,"transformers_version":"4.57.0","tie_weights_":true,
                  "id2label":{"0":"neg","1":"pos"},"problem_type":"single_label_classification"}""");
@@ -71,19 +72,19 @@ class ModelFilesTest {
     /** XLNet settings only pretraining or generation uses are refused with the field named; HF's defaults apply. */
     @Test
     void xlnetConfigsReadAsXlnetConfigDoes() throws Exception {
-        var plain = ConfigJson.parse((ObjectNode) ConfigJson.MAPPER.readTree("""
+        var plain = ConfigJson.parse((ObjectNode) Json.MAPPER.readTree("""
                 {"model_type":"xlnet","d_model":16,"n_layer":2,"n_head":4,"d_inner":32,"vocab_size":60,"mem_len":null}"""), "x");
         ModelConfig m = plain.model();
         assertEquals(List.of(Architecture.XLNET, 5, 0.1, 0.1, -1, Integer.MAX_VALUE),
                 List.of(m.architecture(), m.padTokenId(), m.hiddenDropout(), m.classifierDropout(), m.clampLength(), m.maxLength()));
         for (String bad : List.of("\"attn_type\":\"uni\"", "\"bi_data\":true", "\"summary_type\":\"first\"",
                 "\"summary_proj_to_labels\":true", "\"d_head\":3", "\"summary_activation\":\"relu\"")) {
-            var json = (ObjectNode) ConfigJson.MAPPER.readTree("{\"model_type\":\"xlnet\",\"d_model\":16,\"n_head\":4," + bad + "}");
+            var json = (ObjectNode) Json.MAPPER.readTree("{\"model_type\":\"xlnet\",\"d_model\":16,\"n_head\":4," + bad + "}");
             String field = bad.substring(1, bad.indexOf('"', 1));
             var e = assertThrows(HeadwiseException.class, () -> ConfigJson.parse(json, "x.json"));
             assertTrue(e.getMessage().startsWith("x.json: ") && e.getMessage().contains(field), e.getMessage());
         }
-        var roberta = ConfigJson.parse((ObjectNode) ConfigJson.MAPPER.readTree("""
+        var roberta = ConfigJson.parse((ObjectNode) Json.MAPPER.readTree("""
                 {"model_type":"roberta","hidden_size":16,"num_attention_heads":4,"max_position_embeddings":514,
                  "type_vocab_size":1}"""), "r").model();
         assertEquals(List.of(1, 512, 50265), List.of(roberta.padTokenId(), roberta.maxLength(), roberta.vocabSize()));
@@ -91,11 +92,11 @@ class ModelFilesTest {
 
     @Test
     void badConfigValuesFailWithTheFieldName() throws Exception {
-        var json = (ObjectNode) ConfigJson.MAPPER.readTree("""
+        var json = (ObjectNode) Json.MAPPER.readTree("""
                 {"model_type":"bert","hidden_size":30,"num_attention_heads":4}""");
         var e = assertThrows(HeadwiseException.class, () -> ConfigJson.parse(json, "cfg.json"));
         assertTrue(e.getMessage().contains("cfg.json") && e.getMessage().contains("multiple"), e.getMessage());
-        var json2 = (ObjectNode) ConfigJson.MAPPER.readTree("{\"model_type\":\"gpt2\"}");
+        var json2 = (ObjectNode) Json.MAPPER.readTree("{\"model_type\":\"gpt2\"}");
         assertTrue(assertThrows(HeadwiseException.class, () -> ConfigJson.parse(json2, "x")).getMessage().contains("gpt2"));
     }
 
@@ -171,7 +172,7 @@ class ModelFilesTest {
                     java.util.Arrays.copyOfRange(rows, 16, 32));
             assertEquals(0f, w.tensors().get("classifier.bias").toFloatArray()[0]);
         }
-        var json = ConfigJson.MAPPER.readTree(dir.resolve("config.json").toFile());
+        var json = Json.MAPPER.readTree(dir.resolve("config.json").toFile());
         assertEquals(2, json.get("num_labels").asInt());
         assertEquals("single_label_classification", json.get("problem_type").asText());
         assertEquals("pos", json.get("id2label").get("1").asText());

@@ -1,8 +1,8 @@
 package dev.headwise.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +34,7 @@ class HfTokenizerTest {
     static void load() throws IOException {
         tokenizer = Tokenizers.load(BundledModels.ALL_MINILM_L6_V2);
         try (InputStream in = BundledModels.ALL_MINILM_L6_V2.openTokenizer()) {
-            vocab = new ObjectMapper().readTree(in).path("model").path("vocab");
+            vocab = Json.MAPPER.readTree(in).path("model").path("vocab");
         }
     }
 

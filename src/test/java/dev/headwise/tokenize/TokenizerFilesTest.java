@@ -1,8 +1,8 @@
 package dev.headwise.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** tokenizer_config.json read as HF's BertTokenizer reads it, and tokenizer files written as save_pretrained writes them. */
 class TokenizerFilesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> VOCAB = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "Hello",
             "cafe", "Café", "##s");
 
@@ -72,11 +71,11 @@ class TokenizerFilesTest {
         try (var in = BundledModels.ALL_MINILM_L6_V2.openTokenizer()) {
             bundled = in.readAllBytes();
         }
-        assertTrue(JSON.readTree(bundled).get("truncation").isObject(), "the ONNX bundle's file pads and truncates");
+        assertTrue(Json.MAPPER.readTree(bundled).get("truncation").isObject(), "the ONNX bundle's file pads and truncates");
         TokenizerFiles.of(bundled, "bundled").writeTo(out, 64);
-        JsonNode json = JSON.readTree(out.resolve("tokenizer.json").toFile());
+        JsonNode json = Json.MAPPER.readTree(out.resolve("tokenizer.json").toFile());
         assertTrue(json.get("padding").isNull() && json.get("truncation").isNull(), json.get("padding").toString());
-        JsonNode config = JSON.readTree(out.resolve("tokenizer_config.json").toFile());
+        JsonNode config = Json.MAPPER.readTree(out.resolve("tokenizer_config.json").toFile());
         assertEquals(64, config.get("model_max_length").asInt());
         assertEquals("BertTokenizer", config.get("tokenizer_class").asText());
         assertTrue(config.get("do_lower_case").asBoolean());
@@ -95,7 +94,7 @@ class TokenizerFilesTest {
         Files.writeString(cased.resolve("tokenizer_config.json"), "{\"do_lower_case\": false, \"model_max_length\": 512}");
         Path casedOut = Files.createDirectory(dir.resolve("cased-out"));
         TokenizerFiles.read(cased).writeTo(casedOut, 16);
-        JsonNode c = JSON.readTree(casedOut.resolve("tokenizer_config.json").toFile());
+        JsonNode c = Json.MAPPER.readTree(casedOut.resolve("tokenizer_config.json").toFile());
         assertTrue(!c.get("do_lower_case").asBoolean());
         assertEquals(16, c.get("model_max_length").asInt());
         try (TextTokenizer t = Tokenizers.load(casedOut)) {

@@ -1,10 +1,10 @@
 package dev.headwise.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,14 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The streaming reader against a plain reading of the whole JSON tree, on generated tokenizer files. */
 class TokenizerJsonFactsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void theBundledTokenizerHasBertsPadIdAndVocabulary() throws Exception {
         try (InputStream in = BundledModels.ALL_MINILM_L6_V2.openTokenizer()) {
             byte[] bytes = in.readAllBytes();
             var facts = TokenizerJsonFacts.read(bytes, "bundled");
-            var tree = reference(JSON.readTree(bytes));
+            var tree = reference(Json.MAPPER.readTree(bytes));
             assertEquals(List.of(tree.padId(), tree.vocabSize()), List.of(facts.padId(), facts.vocabSize()));
             assertEquals(new TokenizerJsonFacts(0, 30522, SpecialTokens.BERT), facts);
         }
@@ -40,7 +39,7 @@ class TokenizerJsonFactsTest {
         var random = new Random(7);
         for (int i = 0; i < 500; i++) {
             JsonNode root = generated(random);
-            byte[] bytes = JSON.writeValueAsBytes(root);
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(root);
             assertEquals(reference(root), TokenizerJsonFacts.read(bytes, "generated"), root::toString);
         }
     }
@@ -107,7 +106,7 @@ class TokenizerJsonFactsTest {
     /** Integer ids only: the tree reading would count other values as 0, the stream skips them. */
     private static JsonNode generated(Random r) {
         List<String> tokens = List.of("[PAD]", "<pad>", "[UNK]", "a", "b", "##c", "[CLS]");
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("version", "1.0");
         switch (r.nextInt(3)) {
             case 0 -> root.putObject("padding").put("pad_id", r.nextInt(50)).put("pad_token", "[PAD]");
@@ -134,7 +133,7 @@ class TokenizerJsonFactsTest {
         int processor = r.nextInt(PROCESSORS.size() + 2);
         if (processor < PROCESSORS.size()) {
             try {
-                root.set("post_processor", JSON.readTree(PROCESSORS.keySet().stream().sorted().toList().get(processor)));
+                root.set("post_processor", Json.MAPPER.readTree(PROCESSORS.keySet().stream().sorted().toList().get(processor)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -1,6 +1,5 @@
 package dev.headwise.tokenize;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
 import dev.headwise.testing.WhitespaceTokenizer;
 import org.junit.jupiter.api.Test;
@@ -63,16 +62,6 @@ class TruncationTest {
         Encoding cut = tok.encode("a bb ccc dddd eeeee ffffff", new Truncation(5, 2));
         assertArrayEquals(new int[]{1, 4, 8, 9, 2}, cut.ids());     // [CLS] a ... eeeee ffffff [SEP]
         assertArrayEquals(new int[]{1, 4, 5, 6, 2}, tok.encode("a bb ccc dddd eeeee ffffff", 5).ids());
-    }
-
-    @Test
-    void recordedInTheModelConfigAndReadBack() {
-        var extras = new ObjectMapper().createObjectNode();
-        new Truncation(64, 16).writeTo(extras);
-        assertEquals(new Truncation(64, 16), Truncation.of(extras, 512));
-        assertEquals(Truncation.head(512), Truncation.of(new ObjectMapper().createObjectNode(), 512));
-        extras.remove(Truncation.TAIL_TOKENS_KEY);  // models trained before head+tail existed
-        assertEquals(Truncation.head(64), Truncation.of(extras, 512));
     }
 
     /** XLNet's text ends in {@code <sep> <cls>}: cutting keeps both, with the head and the tail before them. */

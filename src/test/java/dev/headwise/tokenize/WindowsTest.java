@@ -1,6 +1,5 @@
 package dev.headwise.tokenize;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
 import dev.headwise.testing.WhitespaceTokenizer;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,16 +71,5 @@ class WindowsTest {
         assertThrows(HeadwiseException.class, () -> Windows.Pooling.parse("median"));
         var e = assertThrows(HeadwiseException.class, () -> new Windows(14, Windows.Pooling.MEAN, 2).check(16));
         assertTrue(e.getMessage().contains("--window-overlap"), e.getMessage());
-    }
-
-    @Test
-    void configRoundTripAndAbsence() {
-        var json = new ObjectMapper();
-        var extras = json.createObjectNode();
-        assertNull(Windows.of(extras));
-        for (var w : List.of(new Windows(16, Windows.Pooling.MAX, 4), new Windows(0, Windows.Pooling.MEAN, Integer.MAX_VALUE))) {
-            w.writeTo(extras);
-            assertEquals(w, Windows.of(extras));
-        }
     }
 }

@@ -1,10 +1,10 @@
 package dev.headwise.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import dev.headwise.weights.onnx.BundledModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +89,7 @@ class WordPieceJsonTest {
 
     /** The bundled (HF-written) tokenizer.json with its vocabulary and special-token ids replaced. */
     private static byte[] miniLmJsonWithVocabulary(List<String> tokens) throws IOException {
-        ObjectMapper json = new ObjectMapper();
+        var json = Json.MAPPER;
         ObjectNode root = (ObjectNode) bundledJson();
         ObjectNode vocab = json.createObjectNode();
         for (int i = 0; i < tokens.size(); i++) {
@@ -111,7 +111,7 @@ class WordPieceJsonTest {
 
     private static JsonNode bundledJson() throws IOException {
         try (InputStream in = BundledModels.ALL_MINILM_L6_V2.openTokenizer()) {
-            return new ObjectMapper().readTree(in);
+            return Json.MAPPER.readTree(in);
         }
     }
 }

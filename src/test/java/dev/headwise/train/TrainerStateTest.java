@@ -1,7 +1,7 @@
 package dev.headwise.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import dev.headwise.io.Json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,7 +44,7 @@ class TrainerStateTest {
     void aCheckpointFromBeforeTheRuleHasNoLossAndATieGoesToTheLaterStep() throws Exception {
         var json = "{\"global_step\":8,\"epoch\":1,\"batch_in_epoch\":0,\"best_metric\":0.5,\"best_step\":4,"
                 + "\"evals_without_improvement\":1}";
-        var old = new ObjectMapper().readValue(json, TrainerState.class);
+        var old = Json.MAPPER.readValue(json, TrainerState.class);
         assertNull(old.bestEvalLoss());
         assertEquals(12, evalAt(old, 12, 0.5, 0.9).bestStep());
     }

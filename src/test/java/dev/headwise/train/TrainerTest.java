@@ -1,8 +1,8 @@
 package dev.headwise.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
+import dev.headwise.io.Json;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Heads;
 import dev.headwise.model.Loss;
@@ -75,7 +75,7 @@ class TrainerTest {
 
     private static String withoutTiming(String json) {
         try {
-            var node = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(json);
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(json);
             node.remove(List.of("samples_per_s", "window_s"));
             return node.toString();
         } catch (Exception e) {

@@ -1,7 +1,7 @@
 package dev.headwise.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwise.io.Json;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.data.DatasetSpec;
@@ -73,7 +73,7 @@ class TrainingTest {
             assertTrue(Files.isRegularFile(out.resolve(file)), file);
         }
         assertFalse(Files.exists(tmp.resolve(".run.partial")), "the run folder is renamed into place");
-        JsonNode data = new ObjectMapper().readTree(out.resolve("config.json").toFile()).path("headwise").path("data");
+        JsonNode data = Json.MAPPER.readTree(out.resolve("config.json").toFile()).path("headwise").path("data");
         assertEquals("label", data.path("label_column").asText(), data.toString());
         assertEquals("multiclass", data.path("task").asText(), data.toString());
 

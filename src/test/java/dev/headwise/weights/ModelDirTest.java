@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelDirTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path root;
@@ -54,7 +53,7 @@ class ModelDirTest {
 
         assertEquals(List.of("model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
                 "model-00003-of-00003.safetensors", "model.safetensors.index.json"), files(dir));
-        JsonNode index = JSON.readTree(dir.resolve("model.safetensors.index.json").toFile());
+        JsonNode index = Json.MAPPER.readTree(dir.resolve("model.safetensors.index.json").toFile());
         assertEquals(80, index.get("metadata").get("total_size").asLong());
         assertEquals("model-00002-of-00003.safetensors", index.get("weight_map").get("layer.3.weight").asText());
         assertEquals("model-00003-of-00003.safetensors", index.get("weight_map").get("layer.4.weight").asText());
@@ -123,9 +122,9 @@ class ModelDirTest {
         Path dir = root.resolve("model");
         SafeTensors.writeModelDir(dir, tensors(), null, 40);
         Path index = dir.resolve("model.safetensors.index.json");
-        ObjectNode json = (ObjectNode) JSON.readTree(index.toFile());
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(index.toFile());
         edit.accept((ObjectNode) json.get("weight_map"));
-        Files.write(index, JSON.writeValueAsBytes(json));
+        Files.write(index, Json.MAPPER.writeValueAsBytes(json));
         return dir;
     }
 

@@ -110,7 +110,7 @@ public class Int8LinearBenchmark {
                 if (kernel != null) {
                     Tensor y = s[0] == FFN ? outWide : out;
                     kernel.linear(address(x), rows, s[1], packed[i], address(biases[i]), MemorySegment.NULL, address(y),
-                            s[0], PackedLinearKernel.Activation.NONE, torch.get_num_threads());
+                            s[0], PackedLinearKernel.Epilogue.NONE, torch.get_num_threads());
                 } else {
                     var stack = new IValueVector();                         // fbgemm returns a new tensor
                     stack.push_back(new IValue(x));

@@ -107,7 +107,7 @@ public class PackedLinearBenchmark {
                 Tensor y = s[0] == FFN ? outWide : out;                        // both sides write in place
                 if (kernel != null) {
                     kernel.linear(address(x), rows, s[1], packed[i], address(biases[i]), MemorySegment.NULL, address(y), s[0],
-                            PackedLinearKernel.Activation.NONE, torch.get_num_threads());
+                            PackedLinearKernel.Epilogue.NONE, torch.get_num_threads());
                 } else {
                     torch.linear_out(y, x, weights[i], new TensorOptional(biases[i]));
                 }

@@ -1,8 +1,8 @@
 package dev.headwise.data.spamassassin;
 
 import dev.headwise.io.AtomicFiles;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -23,7 +23,6 @@ public final class SpamAssassinConverter {
     public static final String CSV_FILE = "emails.csv";
     public static final String JSONL_FILE = "emails.jsonl";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EmailText parser = new EmailText();
 
@@ -105,7 +104,7 @@ public final class SpamAssassinConverter {
     private static Path writeJsonl(List<EmailRow> rows, Path file) throws IOException {
         AtomicFiles.writeText(file, writer -> {
             for (EmailRow row : rows) {
-                writer.write(JSON.writeValueAsString(row.asMap()));
+                writer.write(Json.MAPPER.writeValueAsString(row.asMap()));
                 writer.write('\n');
             }
         });

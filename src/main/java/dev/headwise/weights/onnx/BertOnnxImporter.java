@@ -39,10 +39,10 @@ public final class BertOnnxImporter {
     private final String source;
     private final GraphIndex index;
     private final String prefix;
-    private final Map<String, Linear> linears = new HashMap<>();
+    private final Map<String, GraphLinear> linears = new HashMap<>();
 
-    /** A linear layer found in the graph; {@code inOut} is true when the weight is stored [in, out]. */
-    private record Linear(TensorProto weight, boolean inOut, String output) {
+    /** A linear layer as the graph computes it, a MatMul or Gemm before a bias add; {@code inOut}: its weight is stored [in, out]. */
+    private record GraphLinear(TensorProto weight, boolean inOut, String output) {
         long outFeatures() {
             return weight.dim(inOut ? 1 : 0);
         }
@@ -160,17 +160,17 @@ public final class BertOnnxImporter {
     }
 
     /** The rank-2 float weight behind a MatMul/Gemm operand: an initializer, possibly through a Transpose. */
-    private Optional<Linear> weight(String operand, boolean inOut, String output) {
+    private Optional<GraphLinear> weight(String operand, boolean inOut, String output) {
         Optional<TensorProto> direct = index.initializer(operand).filter(BertOnnxImporter::isMatrix);
         if (direct.isPresent()) {
-            return Optional.of(new Linear(direct.get(), inOut, output));
+            return Optional.of(new GraphLinear(direct.get(), inOut, output));
         }
         return index.producer(operand)
                 .filter(t -> t.opType().equals("Transpose") && t.inputs().size() == 1)
                 .filter(t -> t.attribute("perm").map(p -> Arrays.equals(p.ints(), new long[] {1, 0})).orElse(true))
                 .flatMap(t -> index.initializer(t.inputs().getFirst()))
                 .filter(BertOnnxImporter::isMatrix)
-                .map(w -> new Linear(w, !inOut, output));
+                .map(w -> new GraphLinear(w, !inOut, output));
     }
 
     private static boolean isMatrix(TensorProto t) {
@@ -182,7 +182,7 @@ public final class BertOnnxImporter {
                 && index.initializer(name).filter(t -> t.rank() == 1 && t.isFloatingPoint()).isPresent();
     }
 
-    private void register(String biasName, Linear linear) {
+    private void register(String biasName, GraphLinear linear) {
         String hfBias = biasName.substring(prefix.length());
         String hfWeight = hfBias.substring(0, hfBias.length() - ".bias".length()) + ".weight";
         long biasLength = index.initializer(biasName).orElseThrow().dim(0);
@@ -190,7 +190,7 @@ public final class BertOnnxImporter {
             throw fail("the weight " + linear.weight().name() + " added to " + hfBias + " has "
                     + linear.outFeatures() + " outputs but the bias has " + biasLength);
         }
-        Linear previous = linears.putIfAbsent(hfWeight, linear);
+        GraphLinear previous = linears.putIfAbsent(hfWeight, linear);
         if (previous != null && previous.weight() != linear.weight()) {
             throw fail("both " + previous.weight().name() + " and " + linear.weight().name()
                     + " are multiplied before adding " + hfBias + ", so " + hfWeight + " is ambiguous");
@@ -247,7 +247,7 @@ public final class BertOnnxImporter {
 
     private OnnxTensor load(String name) {
         if (isLinearWeight(name)) {
-            Linear linear = linears.get(name);
+            GraphLinear linear = linears.get(name);
             TensorProto w = linear.weight();
             float[] values = w.toFloats();
             int rows = (int) w.dim(0);

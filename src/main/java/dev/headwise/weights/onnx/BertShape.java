@@ -7,20 +7,20 @@ import dev.headwise.HeadwiseException;
  *
  * @param hiddenAct HF activation name: {@code gelu}, {@code gelu_new} (tanh approximation) or {@code relu}
  */
-public record BertShape(int vocabSize, int hiddenSize, int numLayers, int numHeads, int intermediateSize,
+public record BertShape(int vocabSize, int hiddenSize, int numLayers, int numAttentionHeads, int intermediateSize,
                         int maxPositions, int typeVocabSize, double layerNormEps, String hiddenAct) {
 
     public BertShape {
         positive("vocabSize", vocabSize);
         positive("hiddenSize", hiddenSize);
         positive("numLayers", numLayers);
-        positive("numHeads", numHeads);
+        positive("numAttentionHeads", numAttentionHeads);
         positive("intermediateSize", intermediateSize);
         positive("maxPositions", maxPositions);
         positive("typeVocabSize", typeVocabSize);
-        if (hiddenSize % numHeads != 0) {
+        if (hiddenSize % numAttentionHeads != 0) {
             throw new HeadwiseException("The BERT hidden size " + hiddenSize
-                    + " is not divisible by the number of attention heads " + numHeads + ".");
+                    + " is not divisible by the number of attention heads " + numAttentionHeads + ".");
         }
         if (!(layerNormEps > 0 && layerNormEps < 1)) {
             throw new HeadwiseException("The BERT layer-norm epsilon " + layerNormEps + " is not in (0, 1).");
@@ -31,7 +31,7 @@ public record BertShape(int vocabSize, int hiddenSize, int numLayers, int numHea
     }
 
     public int headDim() {
-        return hiddenSize / numHeads;
+        return hiddenSize / numAttentionHeads;
     }
 
     private static void positive(String what, int value) {

@@ -1,7 +1,7 @@
 package dev.headwise.data.spamassassin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.Json;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -99,7 +99,7 @@ class SpamAssassinConverterTest {
 
         List<String> lines = Files.readAllLines(out.resolve("emails.jsonl"));
         assertEquals(6, lines.size());
-        Map<?, ?> first = new ObjectMapper().readValue(lines.getFirst(), Map.class);
+        Map<?, ?> first = Json.MAPPER.readValue(lines.getFirst(), Map.class);
         assertEquals(Map.of("id", "00001.e1", "group", "easy-ham-1", "subject", "Re: build", "body", "It works.",
                 "level1", "ham", "level2", "easy_ham", "label", "ham.easy_ham"), first);
         try (var files = Files.list(out)) {

@@ -62,7 +62,7 @@ class BertOnnxImporterTest {
     void findsHeadsFromScoreScalingWhenNoReshapeIsConstant() {
         TinyBert spec = new TinyBert(1, 8, 4, 6, 7, 5, 2, 1e-5f, false, "none", "relu", false, false);
         BertShape shape = BertOnnxImporter.importEncoder(spec.build(), "scaled.onnx").shape();
-        assertEquals(4, shape.numHeads());
+        assertEquals(4, shape.numAttentionHeads());
         assertEquals(1e-5, shape.layerNormEps());
         assertEquals("relu", shape.hiddenAct());
     }

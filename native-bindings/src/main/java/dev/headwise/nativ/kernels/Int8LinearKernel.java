@@ -1,6 +1,6 @@
 package dev.headwise.nativ.kernels;
 
-import dev.headwise.nativ.kernels.PackedLinearKernel.Activation;
+import dev.headwise.nativ.kernels.PackedLinearKernel.Epilogue;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -122,7 +122,7 @@ public final class Int8LinearKernel {
      * OpenMP threads. Addresses only, sized by the caller.
      */
     public void linear(MemorySegment x, long m, long k, MemorySegment packed, MemorySegment bias,
-                       MemorySegment residual, MemorySegment y, long n, Activation act, int threads) {
+                       MemorySegment residual, MemorySegment y, long n, Epilogue act, int threads) {
         int status;
         try {
             status = (int) linear.invokeExact(x, m, k, packed, bias, residual, y, n, act.ordinal(), threads);

@@ -45,7 +45,7 @@ public final class PackedLinearKernel {
     }
 
     /** What the kernel applies to each output before storing it (the codes packed_linear_body.h reads). */
-    public enum Activation {
+    public enum Epilogue {
         NONE,
         /** Exact erf GELU, with erf as libtorch's vectorised CPU kernel computes it. */
         GELU,
@@ -125,7 +125,7 @@ public final class PackedLinearKernel {
      * memory.
      */
     public void linear(MemorySegment x, long m, long k, MemorySegment packed, MemorySegment bias,
-                       MemorySegment residual, MemorySegment y, long n, Activation act, int threads) {
+                       MemorySegment residual, MemorySegment y, long n, Epilogue act, int threads) {
         try {
             linear.invokeExact(x, m, k, packed, bias, residual, y, n, act.ordinal(), threads);
         } catch (Throwable t) {

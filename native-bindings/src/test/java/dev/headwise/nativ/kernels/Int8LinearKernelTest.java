@@ -1,7 +1,7 @@
 package dev.headwise.nativ.kernels;
 
 import dev.headwise.nativ.kernels.Int8LinearKernel.Variant;
-import dev.headwise.nativ.kernels.PackedLinearKernel.Activation;
+import dev.headwise.nativ.kernels.PackedLinearKernel.Epilogue;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -70,7 +70,7 @@ class Int8LinearKernelTest {
             MemorySegment y = arena.allocate((long) (m * n + 64) * Float.BYTES, 64);
             for (int i = m * n; i < m * n + 64; i++) y.setAtIndex(JAVA_FLOAT, i, GUARD);
             kernel.linear(arena.allocateFrom(JAVA_FLOAT, x), m, k, packed, arena.allocateFrom(JAVA_FLOAT, b),
-                    MemorySegment.NULL, y, n, Activation.NONE, threads);
+                    MemorySegment.NULL, y, n, Epilogue.NONE, threads);
             assertArrayEquals(Int8Reference.linear(x, m, k, w, n, b), y.asSlice(0, (long) m * n * Float.BYTES).toArray(JAVA_FLOAT));
             for (int i = m * n; i < m * n + 64; i++) assertEquals(GUARD, y.getAtIndex(JAVA_FLOAT, i), "guard " + i);
         }
@@ -96,7 +96,7 @@ class Int8LinearKernelTest {
             kernel.pack(arena.allocateFrom(JAVA_FLOAT, w), n, k, packed);
             MemorySegment y = arena.allocate((long) m * n * Float.BYTES, 64);
             kernel.linear(arena.allocateFrom(JAVA_FLOAT, x), m, k, packed, arena.allocateFrom(JAVA_FLOAT, b),
-                    MemorySegment.NULL, y, n, Activation.NONE, 2);
+                    MemorySegment.NULL, y, n, Epilogue.NONE, 2);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double exact = 0, norm = 0;
@@ -111,7 +111,7 @@ class Int8LinearKernelTest {
     }
 
     static Stream<Arguments> activations() {
-        return Arrays.stream(Variant.values()).flatMap(v -> Arrays.stream(Activation.values()).flatMap(act ->
+        return Arrays.stream(Variant.values()).flatMap(v -> Arrays.stream(Epilogue.values()).flatMap(act ->
                 Stream.of(1, 2).flatMap(threads ->
                         Stream.of(false, true).map(residual -> Arguments.of(v, act, threads, residual)))));
     }
@@ -119,7 +119,7 @@ class Int8LinearKernelTest {
     /** The fused activation and residual: the reference's outputs through libtorch's gelu, relu and add. */
     @ParameterizedTest(name = "{0} {1} threads={2} residual={3}")
     @MethodSource("activations")
-    void activationAndResidualMatchLibtorch(Variant variant, Activation act, int threads, boolean withResidual) {
+    void activationAndResidualMatchLibtorch(Variant variant, Epilogue act, int threads, boolean withResidual) {
         Int8LinearKernel kernel = kernel(variant);
         int m = 7, n = 50, k = 33;
         var rnd = new SplittableRandom(11);
@@ -163,7 +163,7 @@ class Int8LinearKernelTest {
                 kernel.pack(arena.allocateFrom(JAVA_FLOAT, w), n, k, packed);
                 MemorySegment y = arena.allocate((long) m * n * Float.BYTES, 64);
                 kernel.linear(arena.allocateFrom(JAVA_FLOAT, x), m, k, packed, arena.allocateFrom(JAVA_FLOAT, b),
-                        arena.allocateFrom(JAVA_FLOAT, res), y, n, Activation.GELU, 2);
+                        arena.allocateFrom(JAVA_FLOAT, res), y, n, Epilogue.GELU, 2);
                 float[] out = y.toArray(JAVA_FLOAT);
                 if (first == null) first = out;
                 else assertArrayEquals(first, out, v + " against " + present.getFirst());

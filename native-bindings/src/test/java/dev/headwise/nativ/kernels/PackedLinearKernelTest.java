@@ -1,6 +1,6 @@
 package dev.headwise.nativ.kernels;
 
-import dev.headwise.nativ.kernels.PackedLinearKernel.Activation;
+import dev.headwise.nativ.kernels.PackedLinearKernel.Epilogue;
 import dev.headwise.nativ.kernels.PackedLinearKernel.Variant;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
@@ -71,7 +71,7 @@ class PackedLinearKernelTest {
             y.fill((byte) 0);
             for (int i = m * n; i < m * n + 64; i++) y.setAtIndex(JAVA_FLOAT, i, GUARD);
             kernel.linear(arena.allocateFrom(JAVA_FLOAT, x), m, k, packed, arena.allocateFrom(JAVA_FLOAT, b),
-                    MemorySegment.NULL, y, n, Activation.NONE, threads);
+                    MemorySegment.NULL, y, n, Epilogue.NONE, threads);
 
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -91,7 +91,7 @@ class PackedLinearKernelTest {
     }
 
     static Stream<Arguments> activations() {
-        return Arrays.stream(Variant.values()).flatMap(v -> Arrays.stream(Activation.values()).flatMap(act ->
+        return Arrays.stream(Variant.values()).flatMap(v -> Arrays.stream(Epilogue.values()).flatMap(act ->
                 Stream.of(1, 2).flatMap(threads ->
                         Stream.of(false, true).map(residual -> Arguments.of(v, act, threads, residual)))));
     }
@@ -102,7 +102,7 @@ class PackedLinearKernelTest {
      */
     @ParameterizedTest(name = "{0} {1} threads={2} residual={3}")
     @MethodSource("activations")
-    void activationAndResidualMatchLibtorch(Variant variant, Activation act, int threads, boolean withResidual) {
+    void activationAndResidualMatchLibtorch(Variant variant, Epilogue act, int threads, boolean withResidual) {
         PackedLinearKernel kernel = kernel(variant);
         try (var scope = new PointerScope()) {
             Operands in = Operands.of(7, 50, 33);
@@ -121,8 +121,8 @@ class PackedLinearKernelTest {
 
     /** Both variants sum in the same order and share exp and erf's polynomials, so they agree to the bit. */
     @ParameterizedTest
-    @EnumSource(Activation.class)
-    void variantsAgreeBitForBit(Activation act) {
+    @EnumSource(Epilogue.class)
+    void variantsAgreeBitForBit(Epilogue act) {
         PackedLinearKernel wide = kernel(Variant.AVX512);
         PackedLinearKernel narrow = kernel(Variant.AVX2);
         try (var scope = new PointerScope()) {
@@ -143,10 +143,10 @@ class PackedLinearKernelTest {
             MemorySegment packed = arena.allocate(kernel.packedFloats(n, k) * Float.BYTES, 64);
             kernel.pack(arena.allocateFrom(JAVA_FLOAT, random(rnd, n * k)), n, k, packed);
             MemorySegment one = arena.allocate((long) m * n * Float.BYTES, 64);
-            kernel.linear(x, m, k, packed, b, MemorySegment.NULL, one, n, Activation.NONE, 1);
+            kernel.linear(x, m, k, packed, b, MemorySegment.NULL, one, n, Epilogue.NONE, 1);
             for (int threads = 2; threads <= 5; threads++) {
                 MemorySegment many = arena.allocate((long) m * n * Float.BYTES, 64);
-                kernel.linear(x, m, k, packed, b, MemorySegment.NULL, many, n, Activation.NONE, threads);
+                kernel.linear(x, m, k, packed, b, MemorySegment.NULL, many, n, Epilogue.NONE, threads);
                 assertEquals(-1, one.mismatch(many), threads + " threads");  // each output is summed in one order
             }
         }
@@ -212,7 +212,7 @@ class PackedLinearKernelTest {
         }
     }
 
-    private static Tensor run(PackedLinearKernel kernel, Operands in, Activation act, boolean withResidual, int threads) {
+    private static Tensor run(PackedLinearKernel kernel, Operands in, Epilogue act, boolean withResidual, int threads) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment packed = kernel.allocatePacked(in.n, in.k);
             kernel.pack(address(in.w).reinterpret(in.n * in.k * Float.BYTES), in.n, in.k, packed);

@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** Sentence vectors from an encoder's last hidden state. */
-public final class Embeddings {
+public final class SentenceVectors {
     /** Windows of one text run together. */
     private static final int WINDOW_BATCH = 16;
 
-    private Embeddings() {}
+    private SentenceVectors() {}
 
     /** How token vectors become one vector per text. */
     public enum Pooling {
