@@ -1,7 +1,6 @@
 package dev.headwise.nativ.tensor;
 
 import dev.headwise.HeadwiseException;
-import dev.headwise.model.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.MemoryFormatOptional;
@@ -49,7 +48,7 @@ final class BatchTensors {
 
     static long[] shape(Tensor t) {
         try (var temporaries = new PointerScope()) {
-            return Tensors.shape(t);
+            return t.sizes().vec().get();
         }
     }
 
