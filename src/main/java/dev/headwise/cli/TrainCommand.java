@@ -3,6 +3,7 @@ package dev.headwise.cli;
 import dev.headwise.data.LengthGrouping;
 import dev.headwise.distributed.World;
 import dev.headwise.model.Loss;
+import dev.headwise.report.Curves;
 import dev.headwise.tokenize.Truncation;
 import dev.headwise.tokenize.Windows;
 import dev.headwise.train.LrSchedule;
@@ -197,6 +198,11 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public boolean progressBar() {
                 return terminal;
+            }
+
+            @Override
+            public void trained(Path runFolder) {
+                Curves.write(runFolder.resolve("metrics.jsonl"), runFolder.resolve("training_curves.png"));
             }
 
             @Override

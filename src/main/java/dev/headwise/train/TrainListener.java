@@ -1,5 +1,7 @@
 package dev.headwise.train;
 
+import java.nio.file.Path;
+
 /** What a training run tells the person watching it, and how they stop it. */
 @FunctionalInterface
 public interface TrainListener {
@@ -13,6 +15,13 @@ public interface TrainListener {
     default boolean progressBar() {
         return false;
     }
+
+    /**
+     * Called once the training steps are done, before the model is saved and the run folder published, with the
+     * folder being written ({@code metrics.jsonl} complete there): a place for files of one's own, such as the
+     * CLI's training curves.
+     */
+    default void trained(Path runFolder) {}
 
     /** Asked after each optimizer step: true stops the run there with a checkpoint it can be resumed from. */
     default boolean stopRequested() {

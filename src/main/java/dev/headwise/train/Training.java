@@ -133,7 +133,7 @@ public final class Training {
                 }
                 if (outcome.interrupted()) return new TrainResult(TrainResult.Status.INTERRUPTED, r.out, outcome, null);
                 if (!main) return new TrainResult(TrainResult.Status.FINISHED, r.out, outcome, null);
-                Curves.write(run.work().resolve("metrics.jsonl"), run.work().resolve("training_curves.png"));
+                listener.trained(run.work());
 
                 Evaluator.Result result = outcome.finalEval();
                 Thresholds thresholds = result != null ? result.thresholds() : null;

@@ -1,4 +1,4 @@
-package dev.headwise.train;
+package dev.headwise.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.headwise.HeadwiseException;
