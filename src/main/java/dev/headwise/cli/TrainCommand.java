@@ -15,6 +15,7 @@ import dev.headwise.train.TrainRequest;
 import dev.headwise.train.TrainResult;
 import dev.headwise.train.Trainer;
 import dev.headwise.train.Training;
+import dev.headwise.train.TrainingLog;
 import org.bytedeco.pytorch.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -196,8 +197,8 @@ final class TrainCommand implements Callable<Integer> {
             }
 
             @Override
-            public boolean progressBar() {
-                return terminal;
+            public TrainingLog.Progress progress(long totalSteps, long doneSteps) {
+                return terminal ? new TerminalProgress(totalSteps, doneSteps) : null;
             }
 
             @Override

@@ -11,9 +11,12 @@ public interface TrainListener {
     /** A line of the run's report: the data, the model, the steps and evaluations, the results. */
     void info(String line);
 
-    /** Whether the steps show as a redrawn progress bar (on a terminal) rather than as periodic lines. */
-    default boolean progressBar() {
-        return false;
+    /**
+     * A live display of a run's {@code totalSteps} steps (the CLI's progress bar on a terminal), at
+     * {@code doneSteps} already when the run resumes; null shows them as periodic lines.
+     */
+    default TrainingLog.Progress progress(long totalSteps, long doneSteps) {
+        return null;
     }
 
     /**

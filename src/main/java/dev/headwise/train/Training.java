@@ -124,7 +124,8 @@ public final class Training {
                 Trainer.Outcome outcome;
                 long startStep = from != null ? Checkpoints.stepOf(from) : 0;
                 try (var log = !main ? TrainingLog.silent() : new TrainingLog(run.work().resolve("metrics.jsonl"), report,
-                        trainer.totalSteps(corpus.rowsOf(split.train()).length), from != null ? startStep : -1)) {
+                        report.progress(trainer.totalSteps(corpus.rowsOf(split.train()).length), startStep),
+                        from != null ? startStep : -1)) {
                     outcome = trainer.train(new Trainer.Part(corpus, all, split.train()),
                             new Trainer.Part(evalCorpus, evalSet, evalRows), from, log, s -> listener.stopRequested());
                 } catch (RuntimeException e) {

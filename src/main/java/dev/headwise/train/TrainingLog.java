@@ -3,9 +3,6 @@ package dev.headwise.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwise.HeadwiseException;
 import dev.headwise.io.Json;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -18,14 +15,27 @@ import java.util.Locale;
 
 /**
  * What a run reports: one JSON record per logging step and per evaluation in {@code metrics.jsonl}, and
- * either a progress bar (on a terminal) or plain periodic lines (in logs and CI).
+ * either a {@link Progress} display (the CLI's progress bar on a terminal) or plain periodic lines (in logs and CI).
  */
 public final class TrainingLog implements AutoCloseable {
+    /** A live display of the steps done, such as a terminal progress bar; lines printed meanwhile go above it. */
+    public interface Progress extends AutoCloseable {
+        /** Shows {@code step} as done, with a short summary of the latest record. */
+        void show(long step, String summary);
+
+        /** Stops redrawing while a line is printed. */
+        void pause();
+
+        void resume();
+
+        @Override
+        void close();
+    }
 
     private final BufferedWriter jsonl; // null for a rank other than 0, which reports nothing
     private final TrainListener listener;
-    /** Null without a terminal, and once the last step is shown (so that later lines do not redraw it). */
-    private ProgressBar bar;
+    /** Null without a display, and once the last step is shown (so that later lines do not redraw it). */
+    private Progress progress;
 
     /** The log of a rank other than 0: nothing is written or printed. */
     public static TrainingLog silent() {
@@ -35,15 +45,27 @@ public final class TrainingLog implements AutoCloseable {
     private TrainingLog() {
         jsonl = null;
         listener = TrainListener.SILENT;
-        bar = null;
+        progress = null;
     }
 
     /**
+     * @param progress  the display of the steps done, already at {@code resumedAt}, closed with this log; null
+     *                  prints periodic lines instead
      * @param resumedAt when resuming, records after this step (written by the interrupted run after its
      *                  last checkpoint) are dropped so the file reads as one uninterrupted run; -1 starts afresh
      */
-    public TrainingLog(Path metricsJsonl, TrainListener listener, long totalSteps, long resumedAt) {
+    public TrainingLog(Path metricsJsonl, TrainListener listener, Progress progress, long resumedAt) {
         this.listener = listener;
+        try {
+            jsonl = open(metricsJsonl, resumedAt);
+        } catch (RuntimeException e) {
+            if (progress != null) progress.close();
+            throw e;
+        }
+        this.progress = progress;
+    }
+
+    private static BufferedWriter open(Path metricsJsonl, long resumedAt) {
         try {
             Files.createDirectories(metricsJsonl.toAbsolutePath().getParent());
             if (resumedAt >= 0 && Files.exists(metricsJsonl)) {
@@ -55,14 +77,11 @@ public final class TrainingLog implements AutoCloseable {
             } else {
                 Files.deleteIfExists(metricsJsonl);
             }
-            jsonl = Files.newBufferedWriter(metricsJsonl, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            return Files.newBufferedWriter(metricsJsonl, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new HeadwiseException("cannot write " + metricsJsonl + ": " + e.getMessage(), e);
         }
-        bar = listener.progressBar() ? new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null;
-        if (bar != null && resumedAt > 0) bar.stepTo(resumedAt);
     }
 
     /** The step of a record; a line torn by a kill reads as past every step, so that it is dropped. */
@@ -87,12 +106,11 @@ public final class TrainingLog implements AutoCloseable {
         write(r);
         String extra = String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e %.1f samples/s", epoch, loss, lr,
                 samplesPerSecond);
-        if (bar != null) {
-            bar.stepTo(step);
-            bar.setExtraMessage(extra);
+        if (progress != null) {
+            progress.show(step, extra);
             if (step >= total) {
-                bar.close();
-                bar = null;
+                progress.close();
+                progress = null;
             }
         } else {
             listener.info(String.format(Locale.ROOT, "step %d/%d  %s  eta %s", step, total, extra, duration(etaSeconds)));
@@ -108,11 +126,11 @@ public final class TrainingLog implements AutoCloseable {
         info(line.toString());
     }
 
-    /** A line for the person watching, printed above the progress bar if there is one. */
+    /** A line for the person watching, printed above the progress display if there is one. */
     public void info(String line) {
-        if (bar != null) bar.pause();
+        if (progress != null) progress.pause();
         listener.info(line);
-        if (bar != null) bar.resume();
+        if (progress != null) progress.resume();
     }
 
     private void write(ObjectNode record) {
@@ -134,7 +152,7 @@ public final class TrainingLog implements AutoCloseable {
 
     @Override
     public void close() {
-        if (bar != null) bar.close();
+        if (progress != null) progress.close();
         if (jsonl == null) return;
         try {
             jsonl.close();

@@ -65,8 +65,8 @@ class TrainerTest {
                 null, new Evaluator.Options(16, null, true));
         Path from = resume ? trainer.resumable().orElseThrow() : null;
         Trainer.Outcome outcome;
-        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), TrainListener.SILENT,
-                trainer.totalSteps(TRAIN.length), resume ? Checkpoints.stepOf(from) : -1)) {
+        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), TrainListener.SILENT, null,
+                resume ? Checkpoints.stepOf(from) : -1)) {
             outcome = trainer.train(new Trainer.Part(CORPUS, DATA, TRAIN), new Trainer.Part(CORPUS, DATA, EVAL), from, log, stop);
         }
         var losses = Files.readAllLines(out.resolve("metrics.jsonl")).stream().map(TrainerTest::withoutTiming).toList();
@@ -114,7 +114,7 @@ class TrainerTest {
         var trainer = new Trainer(model, new Loss(heads(), Loss.LossOptions.NONE), options(3), out.resolve("checkpoints"),
                 null, new Evaluator.Options(16, null, true));
         Path from = trainer.resumable().orElseThrow();
-        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), TrainListener.SILENT, 9, 3)) {
+        try (var log = new TrainingLog(out.resolve("metrics.jsonl"), TrainListener.SILENT, null, 3)) {
             var e = org.junit.jupiter.api.Assertions.assertThrows(dev.headwise.HeadwiseException.class, () ->
                     trainer.train(new Trainer.Part(CORPUS, DATA, TRAIN), new Trainer.Part(CORPUS, DATA, EVAL), from, log,
                             s -> {
