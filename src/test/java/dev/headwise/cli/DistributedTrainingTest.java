@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.headwise.io.Json;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.Tensors;
-import dev.headwise.testing.ChildJvm;
 import dev.headwise.testing.TinyConfig;
 import org.bytedeco.pytorch.Device;
 import org.junit.jupiter.api.BeforeAll;

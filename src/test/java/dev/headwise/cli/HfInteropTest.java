@@ -22,7 +22,6 @@ import dev.headwise.model.ModelFiles;
 import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
-import dev.headwise.testing.HfPython;
 import dev.headwise.tokenize.Encoding;
 import dev.headwise.tokenize.Padding;
 import dev.headwise.tokenize.TokenizerFiles;

@@ -1,7 +1,6 @@
 package dev.headwise.cli;
 
 import dev.headwise.model.ModelFiles;
-import dev.headwise.testing.ChildJvm;
 import dev.headwise.weights.onnx.BundledModels;
 import org.bytedeco.pytorch.Device;
 import org.junit.jupiter.api.BeforeAll;

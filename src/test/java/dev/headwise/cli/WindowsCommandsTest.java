@@ -146,7 +146,7 @@ class WindowsCommandsTest {
         var args = new java.util.ArrayList<>(List.of("predict", "--model", trained.toString(), "--threads", "1",
                 "--input", input.toString(), "--output", tmp.resolve(name + "-out.jsonl").toString()));
         args.addAll(List.of(options));
-        Process p = dev.headwise.testing.ChildJvm.start(log, "64m", args.toArray(String[]::new));
+        Process p = ChildJvm.start(log, "64m", args.toArray(String[]::new));
         long peak = 0;
         Path status = Path.of("/proc/" + p.pid() + "/status");
         while (p.isAlive()) {

@@ -1,13 +1,13 @@
 package dev.headwise.soak;
 
 import dev.headwise.Task;
+import dev.headwise.cli.ChildJvm;
 import dev.headwise.infer.Classifier;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
-import dev.headwise.testing.ChildJvm;
 import dev.headwise.testing.ProcessMemory;
 import dev.headwise.train.AdamW;
 import dev.headwise.train.TrainingStep;

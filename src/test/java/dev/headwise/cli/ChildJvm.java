@@ -1,4 +1,4 @@
-package dev.headwise.testing;
+package dev.headwise.cli;
 
 import dev.headwise.model.Blas;
 

@@ -1,4 +1,4 @@
-package dev.headwise.testing;
+package dev.headwise.cli;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -21,6 +21,6 @@ public final class DefaultSigintMain {
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         MemorySegment previous = (MemorySegment) signal.invokeExact(SIGINT, MemorySegment.NULL); // NULL is SIG_DFL
         if (previous.address() == -1) throw new IllegalStateException("signal(SIGINT, SIG_DFL) failed");
-        dev.headwise.cli.Main.main(args);
+        Main.main(args);
     }
 }
