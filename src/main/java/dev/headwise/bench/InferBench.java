@@ -10,7 +10,7 @@ import dev.headwise.model.LinearBackend;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TorchRuntime;
-import dev.headwise.nativ.kernels.Int8LinearKernel;
+import dev.headwise.ffm.kernels.Int8LinearKernel;
 import org.bytedeco.pytorch.Device;
 
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.LinearBackend;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TorchRuntime;
-import dev.headwise.nativ.kernels.PackedLinearKernel;
+import dev.headwise.ffm.kernels.PackedLinearKernel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;

@@ -1,8 +1,8 @@
 package dev.headwise.infer;
 
 import dev.headwise.model.ModelInput;
-import dev.headwise.nativ.tensor.FfmTensorWriter;
-import dev.headwise.nativ.tensor.TensorWriter;
+import dev.headwise.ffm.tensor.FfmTensorWriter;
+import dev.headwise.ffm.tensor.TensorWriter;
 import dev.headwise.tokenize.Encoding;
 import dev.headwise.tokenize.Padding;
 import org.bytedeco.pytorch.Device;

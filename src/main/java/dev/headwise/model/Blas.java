@@ -1,7 +1,7 @@
 package dev.headwise.model;
 
 import dev.headwise.HeadwiseException;
-import dev.headwise.nativ.blas.Mkl;
+import dev.headwise.ffm.blas.Mkl;
 import org.bytedeco.openblas.global.openblas_full;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.headwise.model;
 
 import dev.headwise.HeadwiseException;
-import dev.headwise.nativ.kernels.Int8LinearKernel;
+import dev.headwise.ffm.kernels.Int8LinearKernel;
 
 import java.util.Locale;
 import java.util.Set;

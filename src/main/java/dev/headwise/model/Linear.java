@@ -1,6 +1,6 @@
 package dev.headwise.model;
 
-import dev.headwise.nativ.kernels.PackedLinearKernel;
+import dev.headwise.ffm.kernels.PackedLinearKernel;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 

@@ -1,8 +1,8 @@
 package dev.headwise.model;
 
 import dev.headwise.Task;
-import dev.headwise.nativ.kernels.Int8LinearKernel;
-import dev.headwise.nativ.kernels.PackedLinearKernel;
+import dev.headwise.ffm.kernels.Int8LinearKernel;
+import dev.headwise.ffm.kernels.PackedLinearKernel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;

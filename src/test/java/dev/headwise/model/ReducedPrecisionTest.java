@@ -1,7 +1,7 @@
 package dev.headwise.model;
 
 import dev.headwise.Task;
-import dev.headwise.nativ.kernels.Int8LinearKernel;
+import dev.headwise.ffm.kernels.Int8LinearKernel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;

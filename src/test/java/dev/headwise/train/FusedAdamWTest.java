@@ -9,7 +9,7 @@ import dev.headwise.model.ModelInput;
 import dev.headwise.model.Tensors;
 import dev.headwise.model.TextClassifier;
 import dev.headwise.model.TinyModels;
-import dev.headwise.nativ.kernels.PackedLinearKernel;
+import dev.headwise.ffm.kernels.PackedLinearKernel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;

@@ -9,8 +9,8 @@
  */
 package dev.headwise.bench;
 
-import dev.headwise.nativ.kernels.Int8LinearKernel;
-import dev.headwise.nativ.kernels.PackedLinearKernel;
+import dev.headwise.ffm.kernels.Int8LinearKernel;
+import dev.headwise.ffm.kernels.PackedLinearKernel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Dispatcher;
 import org.bytedeco.pytorch.IValue;

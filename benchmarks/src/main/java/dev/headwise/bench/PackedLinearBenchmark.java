@@ -15,7 +15,7 @@
  */
 package dev.headwise.bench;
 
-import dev.headwise.nativ.kernels.PackedLinearKernel;
+import dev.headwise.ffm.kernels.PackedLinearKernel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;

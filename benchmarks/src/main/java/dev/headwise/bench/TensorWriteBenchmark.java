@@ -11,9 +11,9 @@
  */
 package dev.headwise.bench;
 
-import dev.headwise.nativ.tensor.FfmTensorWriter;
-import dev.headwise.nativ.tensor.JavaCppTensorWriter;
-import dev.headwise.nativ.tensor.TensorWriter;
+import dev.headwise.ffm.tensor.FfmTensorWriter;
+import dev.headwise.ffm.tensor.JavaCppTensorWriter;
+import dev.headwise.ffm.tensor.TensorWriter;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
