@@ -3,10 +3,9 @@
  * tokenized corpus, collating (padding) them, and turning them into libtorch tensors? 4,096 texts per epoch.
  *
  * Run from the repository root with JDK 25 (see TensorWriteBenchmark for why the launcher's JDK):
- *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ *   ./mvnw -q -o -DskipTests package -pl benchmarks -am
  *   . scripts/find-jdk.sh && hw_find_jdk
- *   OMP_WAIT_POLICY=PASSIVE "$JAVA_HOME/bin/java" \
- *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main Batching
+ *   OMP_WAIT_POLICY=PASSIVE "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar Batching
  * About 25 s per configuration (4 of them).
  */
 package dev.headwise.bench;

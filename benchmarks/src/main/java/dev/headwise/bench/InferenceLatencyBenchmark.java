@@ -3,11 +3,10 @@
  * same .onnx, with the same threads? Sample mode reports p50/p90/p99 per engine and length.
  *
  * Run from the repository root with JDK 25 (see TensorWriteBenchmark for why the launcher's JDK):
- *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ *   ./mvnw -q -o -DskipTests package -pl benchmarks -am
  *   . scripts/find-jdk.sh && hw_find_jdk
  *   . scripts/native-env.sh && hw_native_env bench infer     # the launcher's settings (MKL on GNU OpenMP)
- *   "$JAVA_HOME/bin/java" \
- *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main InferenceLatency
+ *   "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar InferenceLatency
  * About 20 s per configuration (6 of them); "-p seq=64" for one length.
  */
 package dev.headwise.bench;

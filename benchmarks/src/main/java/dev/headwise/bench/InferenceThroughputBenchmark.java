@@ -3,11 +3,10 @@
  * Runtime on the same .onnx, with the same threads? Multiply the ops/s by the batch for texts/s.
  *
  * Run from the repository root with JDK 25 (see TensorWriteBenchmark for why the launcher's JDK):
- *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ *   ./mvnw -q -o -DskipTests package -pl benchmarks -am
  *   . scripts/find-jdk.sh && hw_find_jdk
  *   . scripts/native-env.sh && hw_native_env bench infer     # the launcher's settings (MKL on GNU OpenMP)
- *   "$JAVA_HOME/bin/java" \
- *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main InferenceThroughput
+ *   "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar InferenceThroughput
  * About 30 s per configuration (4 of them).
  */
 package dev.headwise.bench;

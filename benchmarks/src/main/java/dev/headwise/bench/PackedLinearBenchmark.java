@@ -5,11 +5,10 @@
  * would there.
  *
  * Run from the repository root with JDK 25 (see TensorWriteBenchmark for why the launcher's JDK):
- *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ *   ./mvnw -q -o -DskipTests package -pl benchmarks -am
  *   . scripts/find-jdk.sh && hw_find_jdk
  *   . scripts/native-env.sh && hw_native_env bench infer     # the launcher's settings (MKL on GNU OpenMP)
- *   "$JAVA_HOME/bin/java" \
- *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main PackedLinear
+ *   "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar PackedLinear
  * About 15 s per configuration (15 of them); "-p rows=64" for one size. A variant the CPU lacks fails its
  * configurations and the others still run; "-p path=libtorch,AVX2" leaves AVX-512 out.
  */

@@ -1,12 +1,10 @@
 /*
  * Batch arrays to libtorch int64 tensors: the JavaCPP writer (two copies) against the FFM writer (one).
  *
- * Run from the repository root with JDK 25 (the benchmarks compile with the test sources; JMH forks the
- * JVM that runs it, so use the JDK the launcher finds, not whatever java is first on the PATH):
- *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ * Run from the repository root with JDK 25 (JMH forks the JVM that runs it, so use the JDK the launcher finds, not whatever java is first on the PATH):
+ *   ./mvnw -q -o -DskipTests package -pl benchmarks -am
  *   . scripts/find-jdk.sh && hw_find_jdk
- *   OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1 "$JAVA_HOME/bin/java" \
- *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main TensorWrite
+ *   OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1 "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar TensorWrite
  * Add e.g. "-wi 3 -i 5 -w 1s -r 1s" for a quick run, "-p batch=32" for one size.
  */
 package dev.headwise.bench;

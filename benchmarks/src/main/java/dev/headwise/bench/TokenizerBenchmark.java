@@ -3,10 +3,9 @@
  * Rust bindings) encode, one call per batch of 256 texts, for short and long texts?
  *
  * Run from the repository root with JDK 25 (see TensorWriteBenchmark for why the launcher's JDK):
- *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ *   ./mvnw -q -o -DskipTests package -pl benchmarks -am
  *   . scripts/find-jdk.sh && hw_find_jdk
- *   OMP_WAIT_POLICY=PASSIVE "$JAVA_HOME/bin/java" \
- *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main Tokenizer
+ *   OMP_WAIT_POLICY=PASSIVE "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar Tokenizer
  * About 25 s per configuration (2 of them). Multiply ops/s by 256 for texts/s.
  */
 package dev.headwise.bench;

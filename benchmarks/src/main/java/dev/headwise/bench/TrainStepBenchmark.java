@@ -4,11 +4,10 @@
  * roofline and MFU.
  *
  * Run from the repository root with JDK 25 (see TensorWriteBenchmark for why the launcher's JDK):
- *   ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ *   ./mvnw -q -o -DskipTests package -pl benchmarks -am
  *   . scripts/find-jdk.sh && hw_find_jdk
  *   . scripts/native-env.sh && hw_native_env bench train    # the launcher's settings for training commands
- *   "$JAVA_HOME/bin/java" \
- *       -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main TrainStep
+ *   "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar TrainStep
  * One configuration takes 10 s to 2 min on 2 cores; "-p model=minilm -p batch=16" runs one.
  */
 package dev.headwise.bench;

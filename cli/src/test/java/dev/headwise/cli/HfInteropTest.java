@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HfInteropTest {
     private static final Device CPU = new Device("cpu");
-    private static final Path SCRIPT = Path.of("src/test/python/hf_interop.py").toAbsolutePath();
+    private static final Path SCRIPT = Path.of("cli/src/test/python/hf_interop.py").toAbsolutePath();
     /** The script's vocabulary and texts: cased pairs, an accent, and a text longer than 32 tokens. */
     private static final List<String> VOCAB = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "Hello",
             "world", "World", "##s", ",", "!", "cafe", "Café", "owners", "say", "the", "end", ".");

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Python with HF transformers that {@code HEADWISE_HF_PYTHON} names, for the tests that compare headwise with
- * HF itself, and the scripts in {@code src/test/python} they run with it.
+ * HF itself, and the scripts in {@code cli/src/test/python} they run with it.
  */
 public final class HfPython {
     private HfPython() {}
@@ -50,7 +50,7 @@ public final class HfPython {
 
     /** Runs {@code src/test/python/SCRIPT args...}, its output logged under {@code logs}; fails the test if it fails. */
     public static void run(String script, Path logs, String... args) throws Exception {
-        var cmd = new ArrayList<>(List.of(python(), Path.of("src/test/python", script).toAbsolutePath().toString()));
+        var cmd = new ArrayList<>(List.of(python(), Path.of("cli/src/test/python", script).toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile(logs, "python", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -16,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code y = act(x W^T + b) + residual} in int8: W quantized once per output channel (symmetric, scale
  * max|W_j| / 127), each row of x quantized per call the same way, the products summed exactly in int32 and
  * scaled back to fp32 as they are stored. headwise's own kernel
- * ({@code native-bindings/src/main/c/int8_linear_body.h}), one {@link Variant} per instruction set, called
+ * ({@code native/src/main/c/int8_linear_body.h}), one {@link Variant} per instruction set, called
  * through FFM on libtorch's OpenMP threads.
  */
 public final class Int8LinearKernel {

@@ -28,7 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * headwise's kernel library ({@code native-bindings/src/main/c}, built into the jar), loaded once for every
+ * headwise's kernel library ({@code native/src/main/c}, built into the jar), loaded once for every
  * kernel class, and its 64-byte aligned allocations.
  */
 final class KernelLibrary {

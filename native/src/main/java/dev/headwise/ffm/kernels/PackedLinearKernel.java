@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * {@code y = act(x W^T + b) + residual} on fp32 rows with W packed once into column panels: headwise's own
- * kernel ({@code native-bindings/src/main/c/packed_linear_body.h}) in one {@link Variant} per instruction
+ * kernel ({@code native/src/main/c/packed_linear_body.h}) in one {@link Variant} per instruction
  * set, built into the jar and called through FFM. Its threads come from libtorch's libgomp, so products and
  * libtorch's own ops share one pool.
  */
