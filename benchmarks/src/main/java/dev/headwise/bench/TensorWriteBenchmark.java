@@ -1,7 +1,8 @@
 /*
  * Batch arrays to libtorch int64 tensors: the JavaCPP writer (two copies) against the FFM writer (one).
  *
- * Run from the repository root with JDK 25 (JMH forks the JVM that runs it, so use the JDK the launcher finds, not whatever java is first on the PATH):
+ * Run from the repository root with JDK 25 (JMH forks the JVM that runs it, so use the JDK the launcher
+ * finds, not whatever java is first on the PATH):
  *   ./mvnw -q -o -DskipTests package -pl benchmarks -am
  *   . scripts/find-jdk.sh && hw_find_jdk
  *   OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1 "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar TensorWrite
