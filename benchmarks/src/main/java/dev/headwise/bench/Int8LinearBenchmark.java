@@ -37,6 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
+import static dev.headwise.bench.MiniLmProducts.address;
+
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -45,13 +47,6 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
         "-Dorg.bytedeco.openblas.load=mkl_rt"})
 public class Int8LinearBenchmark {
-    private static final int LAYERS = 6;
-    private static final int HIDDEN = 384;
-    private static final int FFN = 1536;
-    /** (out, in) of a layer's products in forward order: q, k, v, attention output, feed-forward in and out. */
-    private static final int[][] SHAPES = {{HIDDEN, HIDDEN}, {HIDDEN, HIDDEN}, {HIDDEN, HIDDEN}, {HIDDEN, HIDDEN},
-            {FFN, HIDDEN}, {HIDDEN, FFN}};
-
     @Param({"64", "2048"})
     public int rows;
 
@@ -59,14 +54,11 @@ public class Int8LinearBenchmark {
     @Param({"fbgemm", "AMX", "AVX512_VNNI", "AVX_VNNI", "AVX2"})
     public String path;
 
-    private final Tensor[] biases = new Tensor[LAYERS * SHAPES.length];
+    private final Tensor[] biases = new Tensor[MiniLmProducts.COUNT];
     private final MemorySegment[] packed = new MemorySegment[biases.length];
     private final IValue[] prepacked = new IValue[biases.length];
     private OperatorHandle linearDynamic;
-    private Tensor hidden;
-    private Tensor wide;
-    private Tensor out;
-    private Tensor outWide;
+    private MiniLmProducts products;
     private Int8LinearKernel kernel;
 
     @Setup(Level.Trial)
@@ -78,15 +70,15 @@ public class Int8LinearBenchmark {
         OperatorHandle prepack = dispatcher.findSchemaOrThrow("quantized::linear_prepack", "");
         linearDynamic = dispatcher.findSchemaOrThrow("quantized::linear_dynamic", "");
         for (int i = 0; i < biases.length; i++) {
-            int[] s = SHAPES[i % SHAPES.length];
-            Tensor weight = torch.randn(s[0], s[1]);
-            biases[i] = torch.randn(s[0]);
+            int n = MiniLmProducts.out(i), k = MiniLmProducts.in(i);
+            Tensor weight = torch.randn(n, k);
+            biases[i] = torch.randn(n);
             if (kernel != null) {
-                packed[i] = kernel.allocatePacked(s[0], s[1]);
-                kernel.pack(address(weight).reinterpret((long) s[0] * s[1] * Float.BYTES), s[0], s[1], packed[i]);
+                packed[i] = kernel.allocatePacked(n, k);
+                kernel.pack(address(weight).reinterpret((long) n * k * Float.BYTES), n, k, packed[i]);
             } else {
                 Tensor scales = weight.abs().amax(new long[]{1}, false).div(new Scalar(127.0)).to(torch.ScalarType.Double);
-                Tensor zeros = torch.zeros(new long[]{s[0]}, new TensorOptions(torch.ScalarType.Long));
+                Tensor zeros = torch.zeros(new long[]{n}, new TensorOptions(torch.ScalarType.Long));
                 var stack = new IValueVector();
                 stack.push_back(new IValue(torch.quantize_per_channel(weight, scales, zeros, 0, torch.ScalarType.QInt8)));
                 stack.push_back(new IValue(biases[i]));
@@ -94,10 +86,7 @@ public class Int8LinearBenchmark {
                 prepacked[i] = stack.get(0);
             }
         }
-        hidden = torch.randn(rows, HIDDEN);
-        wide = torch.randn(rows, FFN);
-        out = torch.empty(rows, HIDDEN);
-        outWide = torch.empty(rows, FFN);
+        products = new MiniLmProducts(rows);
     }
 
     /** One pass over all six layers' products (36 calls). */
@@ -105,12 +94,12 @@ public class Int8LinearBenchmark {
     public void sixLayers() {
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
             for (int i = 0; i < biases.length; i++) {
-                int[] s = SHAPES[i % SHAPES.length];
-                Tensor x = s[1] == FFN ? wide : hidden;
+                int n = MiniLmProducts.out(i), k = MiniLmProducts.in(i);
+                Tensor x = products.x(i);
                 if (kernel != null) {
-                    Tensor y = s[0] == FFN ? outWide : out;
-                    kernel.linear(address(x), rows, s[1], packed[i], address(biases[i]), MemorySegment.NULL, address(y),
-                            s[0], PackedLinearKernel.Epilogue.NONE, torch.get_num_threads());
+                    Tensor y = products.y(i);
+                    kernel.linear(address(x), rows, k, packed[i], address(biases[i]), MemorySegment.NULL, address(y),
+                            n, PackedLinearKernel.Epilogue.NONE, torch.get_num_threads());
                 } else {
                     var stack = new IValueVector();                         // fbgemm returns a new tensor
                     stack.push_back(new IValue(x));
@@ -122,7 +111,4 @@ public class Int8LinearBenchmark {
         }
     }
 
-    private static MemorySegment address(Tensor t) {
-        return MemorySegment.ofAddress(t.data_ptr().address());
-    }
 }

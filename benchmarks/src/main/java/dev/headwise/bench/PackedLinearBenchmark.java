@@ -38,6 +38,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
+import static dev.headwise.bench.MiniLmProducts.address;
+
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -46,13 +48,6 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
         "-Dorg.bytedeco.openblas.load=mkl_rt"})
 public class PackedLinearBenchmark {
-    private static final int LAYERS = 6;
-    private static final int HIDDEN = 384;
-    private static final int FFN = 1536;
-    /** (out, in) of a layer's products in forward order: q, k, v, attention output, feed-forward in and out. */
-    private static final int[][] SHAPES = {{HIDDEN, HIDDEN}, {HIDDEN, HIDDEN}, {HIDDEN, HIDDEN}, {HIDDEN, HIDDEN},
-            {FFN, HIDDEN}, {HIDDEN, FFN}};
-
     @Param({"1", "16", "64", "256", "2048"})
     public int rows;
 
@@ -60,13 +55,10 @@ public class PackedLinearBenchmark {
     @Param({"libtorch", "AVX512", "AVX2"})
     public String path;
 
-    private final Tensor[] weights = new Tensor[LAYERS * SHAPES.length];
+    private final Tensor[] weights = new Tensor[MiniLmProducts.COUNT];
     private final Tensor[] biases = new Tensor[weights.length];
     private final MemorySegment[] packed = new MemorySegment[weights.length];
-    private Tensor hidden;
-    private Tensor wide;
-    private Tensor out;
-    private Tensor outWide;
+    private MiniLmProducts products;
     private PackedLinearKernel kernel;
     private Arena arena;
 
@@ -77,18 +69,15 @@ public class PackedLinearBenchmark {
                 .orElseThrow(() -> new IllegalStateException("this CPU does not run the packed kernel's " + path));
         arena = Arena.ofShared();
         for (int i = 0; i < weights.length; i++) {
-            int[] s = SHAPES[i % SHAPES.length];
-            weights[i] = torch.randn(s[0], s[1]);
-            biases[i] = torch.randn(s[0]);
+            int n = MiniLmProducts.out(i), k = MiniLmProducts.in(i);
+            weights[i] = torch.randn(n, k);
+            biases[i] = torch.randn(n);
             if (kernel != null) {
-                packed[i] = arena.allocate(kernel.packedFloats(s[0], s[1]) * Float.BYTES, 64);
-                kernel.pack(address(weights[i]).reinterpret((long) s[0] * s[1] * Float.BYTES), s[0], s[1], packed[i]);
+                packed[i] = arena.allocate(kernel.packedFloats(n, k) * Float.BYTES, 64);
+                kernel.pack(address(weights[i]).reinterpret((long) n * k * Float.BYTES), n, k, packed[i]);
             }
         }
-        hidden = torch.randn(rows, HIDDEN);
-        wide = torch.randn(rows, FFN);
-        out = torch.empty(rows, HIDDEN);
-        outWide = torch.empty(rows, FFN);
+        products = new MiniLmProducts(rows);
     }
 
     @TearDown(Level.Trial)
@@ -101,11 +90,11 @@ public class PackedLinearBenchmark {
     public void sixLayers() {
         try (var scope = new PointerScope(); var mode = new InferenceMode()) {
             for (int i = 0; i < weights.length; i++) {
-                int[] s = SHAPES[i % SHAPES.length];
-                Tensor x = s[1] == FFN ? wide : hidden;
-                Tensor y = s[0] == FFN ? outWide : out;                        // both sides write in place
+                int n = MiniLmProducts.out(i), k = MiniLmProducts.in(i);
+                Tensor x = products.x(i);
+                Tensor y = products.y(i);                                        // both sides write in place
                 if (kernel != null) {
-                    kernel.linear(address(x), rows, s[1], packed[i], address(biases[i]), MemorySegment.NULL, address(y), s[0],
+                    kernel.linear(address(x), rows, k, packed[i], address(biases[i]), MemorySegment.NULL, address(y), n,
                             PackedLinearKernel.Epilogue.NONE, torch.get_num_threads());
                 } else {
                     torch.linear_out(y, x, weights[i], new TensorOptional(biases[i]));
@@ -114,7 +103,4 @@ public class PackedLinearBenchmark {
         }
     }
 
-    private static MemorySegment address(Tensor t) {
-        return MemorySegment.ofAddress(t.data_ptr().address());
-    }
 }
