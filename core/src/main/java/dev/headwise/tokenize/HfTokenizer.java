@@ -30,7 +30,8 @@ public final class HfTokenizer implements TextTokenizer {
             "truncation", "false");
 
     static {
-        // DJL otherwise probes the EC2 metadata endpoint on load to send telemetry; headwise stays offline.
+        // DJL otherwise probes the EC2 metadata endpoint on load to send telemetry; headwise stays offline unless
+        // the application decides otherwise (docs/serving.md says so, as the one process-wide setting made here).
         if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
             System.setProperty("OPT_OUT_TRACKING", "true");
         }
