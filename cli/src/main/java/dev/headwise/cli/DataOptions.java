@@ -91,12 +91,4 @@ final class DataOptions {
                     levels != null ? levels : 0, List.of());
         };
     }
-
-    /** What {@link #defaultsFrom} reads back, saved with the model. */
-    ColumnSpec saved() {
-        return new ColumnSpec(textColumns != null ? textColumns : List.of("text"),
-                textSeparator != null ? textSeparator : DatasetSpec.DEFAULT_SEPARATOR, task(),
-                labelColumns != null ? null : labelColumn != null ? labelColumn : "label", labelColumns, labelSeparator,
-                levelSeparator, levels);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.headwise.cli;
 
-import dev.headwise.io.Json;
 import dev.headwise.HeadwiseException;
 import dev.headwise.data.DatasetSpec;
 import dev.headwise.data.EmptyTextPolicy;
@@ -12,6 +11,7 @@ import dev.headwise.data.spamassassin.SpamAssassinCorpus;
 import dev.headwise.infer.Classifier;
 import dev.headwise.infer.Prediction;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 import dev.headwise.metrics.ClassificationMetrics;
 import dev.headwise.metrics.HierarchicalMetrics;
 import dev.headwise.model.ConfigJson;

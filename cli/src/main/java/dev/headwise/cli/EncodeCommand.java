@@ -1,7 +1,7 @@
 package dev.headwise.cli;
 
-import dev.headwise.infer.SentenceVectors;
 import dev.headwise.infer.LoadedModel;
+import dev.headwise.infer.SentenceVectors;
 import dev.headwise.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

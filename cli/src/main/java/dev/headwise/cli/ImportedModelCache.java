@@ -2,9 +2,9 @@ package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.headwise.io.Json;
 import dev.headwise.HeadwiseException;
 import dev.headwise.io.AtomicFiles;
+import dev.headwise.io.Json;
 import dev.headwise.model.Import;
 import dev.headwise.weights.onnx.BundledModel;
 

@@ -1,10 +1,10 @@
 package dev.headwise.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.headwise.io.Json;
-import dev.headwise.model.Blas;
 import dev.headwise.Task;
 import dev.headwise.cli.Main;
+import dev.headwise.io.Json;
+import dev.headwise.model.Blas;
 import dev.headwise.model.ClassifierConfig;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;

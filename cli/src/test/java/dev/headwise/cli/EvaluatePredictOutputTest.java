@@ -1,9 +1,9 @@
 package dev.headwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.headwise.ffm.kernels.Int8LinearKernel;
 import dev.headwise.io.Json;
 import dev.headwise.model.InferencePrecision;
-import dev.headwise.ffm.kernels.Int8LinearKernel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -26,4 +26,19 @@ public record ColumnSpec(List<String> textColumns, String textSeparator, Task ta
         }
         if (levels != null && levels < 0) throw new HeadwiseException("a model's label levels must be at least 0, not " + levels + ".");
     }
+
+    /** The columns {@code spec} reads, as a model records them. */
+    public static ColumnSpec of(DatasetSpec spec) {
+        List<String> text = spec.textColumns();
+        String separator = spec.textSeparator();
+        Task task = spec.labels().task();
+        return switch (spec.labels()) {
+            case LabelScheme.ClassColumn c -> new ColumnSpec(text, separator, task, c.column(), null, null, null, null);
+            case LabelScheme.ListColumn c -> new ColumnSpec(text, separator, task, c.column(), null, c.separator(), null, null);
+            case LabelScheme.FlagColumns c -> new ColumnSpec(text, separator, task, null, c.patterns(), null, null, null);
+            case LabelScheme.PathColumn c -> new ColumnSpec(text, separator, task, c.column(), null, null, c.separator(),
+                    c.levels() > 0 ? c.levels() : null);
+            case LabelScheme.LevelColumns c -> new ColumnSpec(text, separator, task, null, c.columns(), null, null, null);
+        };
+    }
 }

@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.global.torch;
 final class StackedLinear implements BackendLayer {
     private final Linear[] parts;
     private volatile Linear stacked;  // the parts' weights and biases stacked, on the model's backend; null on libtorch
+    private volatile boolean stale;   // the parts' weights changed since the stacked copy was made
 
     StackedLinear(Linear... parts) {
         this.parts = parts.clone();
@@ -41,13 +42,18 @@ final class StackedLinear implements BackendLayer {
         Tensors.outlivingScope(b);
         Linear l = new Linear(w, b);
         l.use(backend);
+        stale = false;
         stacked = l;
     }
 
+    /** Marks the stacked copy stale; it is made again before the next product it serves, not on every step. */
     @Override
     public void weightsChanged() {
-        Linear l = stacked;
-        if (l == null) return;
+        stale = true;
+    }
+
+    private synchronized void refresh(Linear l) {
+        if (!stale) return;
         try (var noGrad = new NoGradGuard()) {
             long row = 0;
             for (Linear p : parts) {
@@ -58,6 +64,7 @@ final class StackedLinear implements BackendLayer {
             }
         }
         l.weightsChanged();
+        stale = false;
     }
 
     /**
@@ -67,6 +74,7 @@ final class StackedLinear implements BackendLayer {
     Tensor[] forward(Tensor x) {
         Linear l = stacked;
         if (l == null || GradMode.is_enabled() && (x.requires_grad() || parts[0].weight().requires_grad())) return null;
+        if (stale) refresh(l);
         Tensor y = l.forward(x);                                                             // (..., sum out)
         Tensor[] each = new Tensor[parts.length];
         long column = 0;

@@ -7,8 +7,27 @@ import dev.headwise.model.Precision;
 /**
  * How to train, with HF {@code TrainingArguments}-like defaults. Built with {@link #builder()}, which starts
  * from {@link Defaults}; the constructor checks every value.
+ *
+ * @param epochs        passes over the training data (ignored when {@code maxSteps} is above 0)
+ * @param maxSteps      optimizer steps to run; 0 means {@code epochs} decides
+ * @param lr            the peak learning rate
+ * @param warmupSteps   linear warmup in steps; when 0, {@code warmupRatio} of all steps
+ * @param maxGradNorm   gradient clipping; 0 disables it
+ * @param seed          seed of the initialisation, shuffling and dropout
+ * @param freezeEncoder train the heads only
+ * @param evalEvery     evaluate every N optimizer steps; 0 means at the end of each epoch
+ * @param saveEvery     checkpoint every N optimizer steps; 0 means at the end of each epoch
+ * @param keepLast      how many checkpoints to keep (the best one is kept as well)
+ * @param metric        the eval metric that picks the best checkpoint; null means the task's default
+ * @param patience      stop after this many evaluations without improvement; 0 disables early stopping
+ * @param logEvery      write a log record every N optimizer steps
+ * @param precision     fp32, or bf16 autocast for forward passes (weights and optimizer state stay fp32)
  */
-public final class TrainOptions {
+public record TrainOptions(int epochs, long maxSteps, int batchSize, int gradientAccumulation, double lr,
+                           long warmupSteps, double warmupRatio, LrSchedule.Kind schedule, AdamW.Options adamw,
+                           double maxGradNorm, long seed, boolean freezeEncoder, LengthGrouping grouping,
+                           int evalBatchSize, long evalEvery, long saveEvery, int keepLast, String metric,
+                           int patience, int logEvery, Precision precision) {
     /**
      * The defaults, as the text {@code headwise train --help} shows and parses, so that the command line and
      * the Java API start from the same values.
@@ -43,51 +62,7 @@ public final class TrainOptions {
         private Defaults() {}
     }
 
-    private final int epochs;
-    private final long maxSteps;
-    private final int batchSize;
-    private final int gradientAccumulation;
-    private final double lr;
-    private final long warmupSteps;
-    private final double warmupRatio;
-    private final LrSchedule.Kind schedule;
-    private final AdamW.Options adamw;
-    private final double maxGradNorm;
-    private final long seed;
-    private final boolean freezeEncoder;
-    private final LengthGrouping grouping;
-    private final int evalBatchSize;
-    private final long evalEvery;
-    private final long saveEvery;
-    private final int keepLast;
-    private final String metric;
-    private final int patience;
-    private final int logEvery;
-    private final Precision precision;
-
-    private TrainOptions(Builder b) {
-        epochs = b.epochs;
-        maxSteps = b.maxSteps;
-        batchSize = b.batchSize;
-        gradientAccumulation = b.gradientAccumulation;
-        lr = b.lr;
-        warmupSteps = b.warmupSteps;
-        warmupRatio = b.warmupRatio;
-        schedule = b.schedule;
-        adamw = new AdamW.Options(AdamW.Options.BETA1, AdamW.Options.BETA2, b.adamEps, b.weightDecay);
-        maxGradNorm = b.maxGradNorm;
-        seed = b.seed;
-        freezeEncoder = b.freezeEncoder;
-        grouping = b.grouping;
-        // Evaluation keeps no activations for backward, so it affords twice the training batch.
-        evalBatchSize = b.evalBatchSize != null ? b.evalBatchSize : Math.max(32, batchSize * 2);
-        evalEvery = b.evalEvery;
-        saveEvery = b.saveEvery;
-        keepLast = b.keepLast;
-        metric = b.metric;
-        patience = b.patience;
-        logEvery = b.logEvery;
-        precision = b.precision;
+    public TrainOptions {
         if (precision == null) throw new HeadwiseException("precision is missing.");
         if (schedule == null || grouping == null) throw new HeadwiseException("the schedule and the length grouping are missing.");
         if (epochs < 1 && maxSteps < 1) throw new HeadwiseException("--epochs or --max-steps must be at least 1, got --epochs " + epochs + ".");
@@ -113,103 +88,6 @@ public final class TrainOptions {
     /** The {@link Defaults}. */
     public static TrainOptions defaults() {
         return builder().build();
-    }
-
-    /** Passes over the training data (ignored when {@link #maxSteps()} is above 0). */
-    public int epochs() {
-        return epochs;
-    }
-
-    /** Optimizer steps to run; 0 means {@link #epochs()} decides. */
-    public long maxSteps() {
-        return maxSteps;
-    }
-
-    public int batchSize() {
-        return batchSize;
-    }
-
-    public int gradientAccumulation() {
-        return gradientAccumulation;
-    }
-
-    /** The peak learning rate. */
-    public double lr() {
-        return lr;
-    }
-
-    /** Linear warmup in steps; when 0, {@link #warmupRatio()} of all steps. */
-    public long warmupSteps() {
-        return warmupSteps;
-    }
-
-    public double warmupRatio() {
-        return warmupRatio;
-    }
-
-    public LrSchedule.Kind schedule() {
-        return schedule;
-    }
-
-    public AdamW.Options adamw() {
-        return adamw;
-    }
-
-    /** Gradient clipping; 0 disables it. */
-    public double maxGradNorm() {
-        return maxGradNorm;
-    }
-
-    /** Seed of the initialisation, shuffling and dropout. */
-    public long seed() {
-        return seed;
-    }
-
-    public boolean freezeEncoder() {
-        return freezeEncoder;
-    }
-
-    public LengthGrouping grouping() {
-        return grouping;
-    }
-
-    public int evalBatchSize() {
-        return evalBatchSize;
-    }
-
-    /** Evaluate every N optimizer steps; 0 means at the end of each epoch. */
-    public long evalEvery() {
-        return evalEvery;
-    }
-
-    /** Checkpoint every N optimizer steps; 0 means at the end of each epoch. */
-    public long saveEvery() {
-        return saveEvery;
-    }
-
-    /** How many checkpoints to keep (the best one is kept as well). */
-    public int keepLast() {
-        return keepLast;
-    }
-
-    /** The eval metric that picks the best checkpoint; null means the task's default. */
-    public String metric() {
-        return metric;
-    }
-
-    /** Stop after this many evaluations without improvement; 0 disables early stopping. */
-    public int patience() {
-        return patience;
-    }
-
-    /** Write a log record every N optimizer steps. */
-    public int logEvery() {
-        return logEvery;
-    }
-
-    /** fp32, or bf16 autocast for forward passes (weights and optimizer state stay fp32). */
-    public Precision precision() {
-        return precision;
     }
 
     /** Collects options; {@link #build()} checks them. */
@@ -354,7 +232,12 @@ public final class TrainOptions {
         }
 
         public TrainOptions build() {
-            return new TrainOptions(this);
+            // Evaluation keeps no activations for backward, so it affords twice the training batch.
+            return new TrainOptions(epochs, maxSteps, batchSize, gradientAccumulation, lr, warmupSteps, warmupRatio,
+                    schedule, new AdamW.Options(AdamW.Options.BETA1, AdamW.Options.BETA2, adamEps, weightDecay),
+                    maxGradNorm, seed, freezeEncoder, grouping,
+                    evalBatchSize != null ? evalBatchSize : Math.max(32, batchSize * 2), evalEvery, saveEvery, keepLast,
+                    metric, patience, logEvery, precision);
         }
     }
 }

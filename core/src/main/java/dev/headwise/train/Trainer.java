@@ -1,6 +1,5 @@
 package dev.headwise.train;
 
-import dev.headwise.io.Json;
 import dev.headwise.HeadwiseException;
 import dev.headwise.data.Batch;
 import dev.headwise.data.BatchCollator;
@@ -10,6 +9,7 @@ import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.TokenizedCorpus;
 import dev.headwise.distributed.Collectives;
 import dev.headwise.distributed.Shards;
+import dev.headwise.io.Json;
 import dev.headwise.model.InferencePrecision;
 import dev.headwise.model.LinearBackend;
 import dev.headwise.model.Loss;

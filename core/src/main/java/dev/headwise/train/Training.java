@@ -5,8 +5,6 @@ import dev.headwise.Task;
 import dev.headwise.data.ColumnSpec;
 import dev.headwise.data.DataSplit;
 import dev.headwise.data.DatasetReader;
-import dev.headwise.data.DatasetSpec;
-import dev.headwise.data.LabelScheme;
 import dev.headwise.data.LabelSpace;
 import dev.headwise.data.LabeledDataset;
 import dev.headwise.data.SplitSpec;
@@ -17,9 +15,9 @@ import dev.headwise.io.AtomicFiles;
 import dev.headwise.io.Json;
 import dev.headwise.metrics.Thresholds;
 import dev.headwise.model.ClassifierConfig;
-import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.model.ConfigJson;
 import dev.headwise.model.Heads;
+import dev.headwise.model.HeadwiseConfig;
 import dev.headwise.model.Loss;
 import dev.headwise.model.ModelFiles;
 import dev.headwise.model.TextClassifier;
@@ -51,8 +49,7 @@ public final class Training {
     }
 
     /** Trains, reporting to {@code listener}, which can also stop the run after a step. */
-    public static TrainResult run(TrainRequest request, TrainListener listener) throws IOException {
-        TrainRequest r = request;
+    public static TrainResult run(TrainRequest r, TrainListener listener) throws IOException {
         requireModelPath(r);
         TokenizerFiles tokenizerFiles = TokenizerFiles.read(tokenizerSource(r));
         RunFolder run = RunFolder.plan(r.out, r.resume, r.overwrite);
@@ -148,7 +145,7 @@ public final class Training {
                     }
                 }
                 TextClassifier finalModel = net.withConfig(net.config().withHeadwise(new HeadwiseConfig(truncation, r.windows,
-                        thresholds, r.consistentDecoding, space, columnsOf(r.spec), null, net.config().headwise().unknown())));
+                        thresholds, r.consistentDecoding, space, ColumnSpec.of(r.spec), null, net.config().headwise().unknown())));
                 ModelFiles.save(finalModel, run.work());
                 savedTokenizer.writeTo(run.work());
                 if (result != null) {
@@ -216,19 +213,6 @@ public final class Training {
     private static TextClassifier fromScratch(TrainRequest r, Heads heads) {
         ClassifierConfig base = ConfigJson.read(configFile(r.model));
         return TextClassifier.create(new ClassifierConfig(base.model(), heads, base.original(), null), r.device);
-    }
-
-    /** The columns the model was trained on, which {@code evaluate} defaults to: config.json's {@code headwise.data}. */
-    private static ColumnSpec columnsOf(DatasetSpec spec) {
-        Task task = spec.labels().task();
-        return switch (spec.labels()) {
-            case LabelScheme.ClassColumn c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, c.column(), null, null, null, null);
-            case LabelScheme.ListColumn c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, c.column(), null, c.separator(), null, null);
-            case LabelScheme.FlagColumns c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, null, c.patterns(), null, null, null);
-            case LabelScheme.PathColumn c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, c.column(), null, null,
-                    c.separator(), c.levels() > 0 ? c.levels() : null);
-            case LabelScheme.LevelColumns c -> new ColumnSpec(spec.textColumns(), spec.textSeparator(), task, null, c.columns(), null, null, null);
-        };
     }
 
     /** What became of a classifier checkpoint's head rows, matched to the data's labels by name. */

@@ -1,13 +1,13 @@
 package dev.headwise.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.headwise.io.Json;
 import dev.headwise.HeadwiseException;
 import dev.headwise.Task;
 import dev.headwise.data.DatasetSpec;
 import dev.headwise.data.LabelScheme;
 import dev.headwise.infer.Classifier;
 import dev.headwise.infer.Prediction;
+import dev.headwise.io.Json;
 import dev.headwise.testing.TinyConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

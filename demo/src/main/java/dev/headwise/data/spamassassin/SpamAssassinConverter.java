@@ -1,7 +1,7 @@
 package dev.headwise.data.spamassassin;
 
-import dev.headwise.io.AtomicFiles;
 import dev.headwise.HeadwiseException;
+import dev.headwise.io.AtomicFiles;
 import dev.headwise.io.Json;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
